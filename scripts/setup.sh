@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Set up everything focuson needs, from nothing, idempotently: a pinned uv in .tools/, then the
+# locked environment in .venv/. Quick when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+UV_VERSION="0.9.30"
+PYTHON="${FOCUSON_PYTHON:-python3.11}"
+
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+    if command -v python3 >/dev/null 2>&1 && python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+        PYTHON=python3
+    else
+        echo "focuson needs Python 3.11. Install it (Debian: apt-get install python3.11 python3.11-venv) and run this again." >&2
+        exit 1
+    fi
+fi
+
+UV=.tools/bin/uv
+if [ ! -x "$UV" ] || [ "$("$UV" --version 2>/dev/null | cut -d' ' -f2)" != "$UV_VERSION" ]; then
+    echo "Installing uv $UV_VERSION into .tools/ ..."
+    rm -rf .tools
+    "$PYTHON" -m venv .tools
+    .tools/bin/python -m pip install --quiet "uv==$UV_VERSION"
+fi
+
+export UV_PYTHON_DOWNLOADS=never
+export UV_PROJECT_ENVIRONMENT=.venv
+# --frozen: install exactly what uv.lock says; never re-resolve on a user's machine.
+"$UV" sync --frozen --python "$PYTHON" --quiet

@@ -1,0 +1,8 @@
+"""focuson: health-equity programmes in the English NHS, from finding inequalities to measuring them."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("focuson")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"
