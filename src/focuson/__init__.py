@@ -1,4 +1,4 @@
-"""focuson: health-equity programmes in the English NHS, from finding inequalities to measuring them."""
+"""focuson: health-equity programmes in the English NHS, from finding to measuring inequalities."""
 
 from importlib.metadata import PackageNotFoundError, version
 

@@ -1,9 +1,9 @@
 """Statistics the field trusts, vectorised over groups.
 
 Pure numpy/scipy: every function takes arrays (one element per group) and returns arrays or a small
-typed result. Nothing here imports pandas, Ibis or Django, and nothing here does I/O. Each function's
-docstring cites the method and the reference implementation it matches; ``docs/methods.md`` lists
-them all with the tolerance achieved.
+typed result. Nothing here imports pandas, Ibis or Django, and nothing here does I/O. Each
+function's docstring cites the method and the reference implementation it matches;
+``docs/methods.md`` lists them all with the tolerance achieved.
 """
 
 from focuson.stats.estimate import Estimate, Interval

@@ -82,7 +82,8 @@ def not_above(name: str, arr: FloatArray, limit_name: str, limit: FloatArray) ->
     bad = arr > limit
     if bad.any():
         raise ValueError(
-            f"{name}: must not be above {limit_name}; {name} > {limit_name} in {describe_groups(bad)}"
+            f"{name}: must not be above {limit_name}; "
+            f"{name} > {limit_name} in {describe_groups(bad)}"
         )
 
 
@@ -98,7 +99,7 @@ def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
     (0.95, 0.998)
     """
     levels: Iterable[float] = (
-        [confidence] if np.ndim(confidence) == 0 else list(confidence)  # type: ignore[arg-type]
+        list(confidence) if isinstance(confidence, Sequence | np.ndarray) else [confidence]
     )
     out: list[float] = []
     for level in levels:

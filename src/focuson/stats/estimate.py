@@ -62,12 +62,17 @@ class Estimate:
     @property
     def lower(self) -> FloatArray:
         """Lower limits at the first confidence level."""
-        return next(iter(self.intervals.values())).lower
+        return self._first().lower
 
     @property
     def upper(self) -> FloatArray:
         """Upper limits at the first confidence level."""
-        return next(iter(self.intervals.values())).upper
+        return self._first().upper
+
+    def _first(self) -> Interval:
+        if not self.intervals:
+            raise ValueError("this estimate has no confidence intervals (confidence=None)")
+        return next(iter(self.intervals.values()))
 
     def __len__(self) -> int:
         return int(self.value.shape[0])

@@ -58,8 +58,10 @@ def mean(
     >>> np.round(est.lower, 4).tolist(), np.round(est.upper, 4).tolist()
     ([12.0948], [17.9052])
     """
-    s, n, sd = as_float("value_sum", value_sum), as_float("value_count", value_count), as_float(
-        "stdev", stdev
+    s, n, sd = (
+        as_float("value_sum", value_sum),
+        as_float("value_count", value_count),
+        as_float("stdev", stdev),
     )
     size = same_length(value_sum=s, value_count=n, stdev=sd)
     non_negative("value_count", n)

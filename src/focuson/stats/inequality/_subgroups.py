@@ -38,17 +38,19 @@ def per_setting(name: str, values: ArrayLike, settings: int) -> NDArray[np.float
     if arr.size == 1:
         return np.full(settings, arr[0])
     if arr.size != settings:
-        raise ValueError(f"{name}: expected one value or {settings} (one per setting), got {arr.size}")
+        raise ValueError(
+            f"{name}: expected one value or {settings} (one per setting), got {arr.size}"
+        )
     return arr
 
 
 def check_population(pop: Matrix) -> None:
     """Populations: finite, not negative, not all zero within a setting (zeros allowed)."""
-    bad = ~np.isfinite(pop) | (pop < 0)
+    bad = np.asarray(~np.isfinite(pop) | (pop < 0))
     if bad.any():
-        rows = describe_groups(bad.any(axis=1)).replace("group", "setting")
+        rows = describe_groups(np.asarray(bad.any(axis=1))).replace("group", "setting")
         raise ValueError(f"pop: must be finite and not negative; not so in {rows}")
-    empty = pop.sum(axis=1) == 0
+    empty = np.asarray(pop.sum(axis=1) == 0)
     if empty.any():
         rows = describe_groups(empty).replace("group", "setting")
         raise ValueError(f"pop: every subgroup has zero population in {rows}")

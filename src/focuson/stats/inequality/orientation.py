@@ -7,7 +7,8 @@ among the advantaged, whatever its polarity.
 
 References
 ----------
-NHS England NE&Y, Inequalities Methodologies Document v1 (nhsengland/NEY-Inequalities-Methodologies).
+NHS England North East and Yorkshire. Inequalities Methodologies Document v1, 2024
+(nhsengland/NEY-Inequalities-Methodologies).
 WHO. Handbook on health inequality monitoring, 2013.
 """
 

@@ -1,0 +1,102 @@
+"""The worked example behind ``focuson demo``: indicator statistics on real North West London data.
+
+It reads two official files in their published formats (as republished in the project's shared
+reference folder):
+
+* ONS mid-2020 LSOA population estimates, single year of age (``population/
+  nwl_lsoa11_mye_mid2020_persons_single_year_of_age.csv``);
+* English Indices of Deprivation 2019 by LSOA 2011 (``imd/imd2019_lsoa11_nwl.csv``).
+
+and computes, for each borough and each national IMD 2019 decile, the share of residents aged 65 and
+over with its Wilson 95% interval, then the slope index of inequality across deciles. Deciles with
+no LSOAs in a borough come out as NA with a reason rather than stopping the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from focuson.stats import proportion
+
+POPULATION_FILE = Path("population/nwl_lsoa11_mye_mid2020_persons_single_year_of_age.csv")
+IMD_FILE = Path("imd/imd2019_lsoa11_nwl.csv")
+DECILES = np.arange(1, 11)
+
+
+class DemoDataError(Exception):
+    """The reference data needed by the demo is missing or not in the expected format."""
+
+
+@dataclass(frozen=True)
+class DemoTable:
+    """Borough x decile statistics (one row each) and the per-borough SII."""
+
+    by_decile: pd.DataFrame
+    by_borough: pd.DataFrame
+
+
+def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
+    if not path.is_file():
+        raise DemoDataError(
+            f"{path}: file not found. Point --data at the folder holding the reference data "
+            "(the one with imd/ and population/ inside)."
+        )
+    frame = pd.read_csv(path, dtype={c: str for c in required if c.endswith(("cd", "nm"))})
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise DemoDataError(f"{path}: missing column(s) {', '.join(missing)}")
+    return frame
+
+
+def load_inputs(data_dir: Path) -> pd.DataFrame:
+    """LSOA-level population (all ages and 65+) joined to its IMD 2019 decile and borough."""
+    age_cols = [f"age_{a}" for a in range(65, 90)] + ["age_90_plus"]
+    pop = _read_csv(data_dir / POPULATION_FILE, ["lsoa11cd", "all_ages", *age_cols])
+    imd = _read_csv(data_dir / IMD_FILE, ["lsoa11cd", "lad19cd", "lad19nm", "imd_decile"])
+    numeric = pop[["all_ages", *age_cols]].apply(pd.to_numeric, errors="coerce")
+    bad = numeric.isna().any(axis=1)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        col = numeric.columns[numeric.iloc[row].isna()][0]
+        raise DemoDataError(
+            f"{data_dir / POPULATION_FILE}: row {row + 2}, column {col}: expected a whole number"
+        )
+    lsoa = pd.DataFrame(
+        {
+            "lsoa11cd": pop["lsoa11cd"],
+            "population": numeric["all_ages"],
+            "aged_65_plus": numeric[age_cols].sum(axis=1),
+        }
+    ).merge(imd[["lsoa11cd", "lad19cd", "lad19nm", "imd_decile"]], on="lsoa11cd", how="inner")
+    if lsoa.empty:
+        raise DemoDataError(
+            "the population and IMD files share no LSOA codes; are they both LSOA 2011?"
+        )
+    return lsoa
+
+
+def compute(data_dir: Path) -> DemoTable:
+    """Compute the worked example table from the reference data in ``data_dir``."""
+    lsoa = load_inputs(data_dir)
+    boroughs = lsoa[["lad19cd", "lad19nm"]].drop_duplicates().sort_values("lad19nm")
+    # Every borough x decile, including deciles with no LSOAs in the borough (population 0).
+    grid = boroughs.merge(pd.DataFrame({"imd_decile": DECILES}), how="cross")
+    sums = lsoa.groupby(["lad19cd", "imd_decile"], as_index=False).agg(
+        lsoas=("lsoa11cd", "size"),
+        population=("population", "sum"),
+        aged_65_plus=("aged_65_plus", "sum"),
+    )
+    table = grid.merge(sums, on=["lad19cd", "imd_decile"], how="left").fillna(
+        {"lsoas": 0, "population": 0, "aged_65_plus": 0}
+    )
+    est = proportion(table["aged_65_plus"], table["population"], multiplier=100)
+    table["pct_65_plus"] = est.value
+    table["lower95"] = est.lower
+    table["upper95"] = est.upper
+    # Say why in the user's terms: an empty decile, not a zero denominator.
+    table["note"] = np.where(table["lsoas"] == 0, "no LSOAs in this decile", est.reason)
+    return DemoTable(by_decile=table, by_borough=boroughs.reset_index(drop=True))

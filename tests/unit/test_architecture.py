@@ -1,0 +1,37 @@
+"""The import rules of ARCHITECTURE.md, checked on the source rather than trusted."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "focuson"
+PURE = ["stats", "spc"]
+BANNED = {"pandas", "ibis", "django", "polars", "pyspark", "duckdb", "statsmodels"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _modules(package: str) -> list[Path]:
+    return sorted((SRC / package).rglob("*.py")) if (SRC / package).exists() else []
+
+
+@pytest.mark.parametrize("path", [p for pkg in PURE for p in _modules(pkg)], ids=str)
+def test_pure_modules_import_no_frames_engines_or_web(path):
+    assert not (_imports(path) & BANNED), f"{path} imports {_imports(path) & BANNED}"
+
+
+@pytest.mark.parametrize("path", [p for pkg in PURE for p in _modules(pkg)], ids=str)
+def test_pure_modules_never_use_the_global_random_generator(path):
+    text = path.read_text()
+    for call in ("np.random.seed", "np.random.normal(", "np.random.rand", "random.random("):
+        assert call not in text, f"{path} uses the global generator ({call}); use default_rng(seed)"
