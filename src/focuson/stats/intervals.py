@@ -60,7 +60,7 @@ def byars_upper(x: FloatArray, confidence: float) -> FloatArray:
     """Byars' upper limit for a Poisson count."""
     z = z_value(confidence)
     x1 = x + 1
-    return x1 * (1 - 1 / (9 * x1) + z / (3 * np.sqrt(x1))) ** 3
+    return np.asarray(x1 * (1 - 1 / (9 * x1) + z / (3 * np.sqrt(x1))) ** 3, dtype=np.float64)
 
 
 def exact_lower(x: FloatArray, confidence: float) -> FloatArray:
@@ -82,11 +82,15 @@ def poisson_limits(x: FloatArray, confidence: float) -> tuple[FloatArray, FloatA
     >>> np.round(lo, 4).tolist(), np.round(hi, 4).tolist()
     ([0.6187, 37.1081], [8.7673, 65.9202])
     """
+    lower = byars_lower(x, confidence)
+    upper = byars_upper(x, confidence)
     exact = x < EXACT_BELOW
-    # Each branch is computed on every element and the right one chosen; both are cheap closed
-    # forms, and this keeps the whole batch one vectorised pass.
-    lower = np.where(exact, exact_lower(x, confidence), byars_lower(x, confidence))
-    upper = np.where(exact, exact_upper(x, confidence), byars_upper(x, confidence))
+    if exact.any():
+        # Chi-squared quantiles are the costly part, and counts below 10 take few distinct
+        # values: evaluate them once per distinct count, then scatter back.
+        distinct, position = np.unique(x[exact], return_inverse=True)
+        lower[exact] = exact_lower(distinct, confidence)[position]
+        upper[exact] = exact_upper(distinct, confidence)[position]
     return lower, upper
 
 

@@ -1,0 +1,155 @@
+"""Speed and memory of focuson.stats against a straightforward per-group Python loop.
+
+Run with ``.venv/bin/python benchmarks/stats.py`` (add ``--quick`` for a smoke run). Each case
+times the vectorised function on all groups, then the obvious alternative: a loop that computes the
+same method one group at a time with ``math`` and ``scipy.stats`` scalars, on a sample of groups
+(the loop on a million groups would take minutes); its per-group time is extrapolated and the ratio
+reported. Results go to ``benchmarks/results/stats.md``. Not part of the tests: timings depend on
+the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import stats as sps
+
+import focuson.stats as fs
+
+RESULTS = Path(__file__).parent / "results"
+
+
+@dataclass
+class Row:
+    case: str
+    groups: int
+    vectorised_s: float
+    peak_mb: float
+    loop_groups: int
+    loop_s: float
+
+    @property
+    def loop_all_s(self) -> float:
+        return self.loop_s / self.loop_groups * self.groups
+
+    @property
+    def speedup(self) -> float:
+        return self.loop_all_s / self.vectorised_s
+
+
+def measure(fn: Callable[[], object], repeat: int = 3) -> tuple[float, float]:
+    """Best wall time of ``repeat`` runs, and peak traced memory (MB) of one run."""
+    best = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return best, peak
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+# --- the obvious alternatives: one group at a time ---------------------------------------------
+
+Z95 = float(sps.norm.ppf(0.975))
+
+
+def wilson_loop(x: np.ndarray, n: np.ndarray) -> list[tuple[float, float]]:
+    out = []
+    for xi, ni in zip(x.tolist(), n.tolist(), strict=True):
+        spread = Z95 * math.sqrt(Z95**2 + 4 * xi * (1 - xi / ni))
+        denom = 2 * (ni + Z95**2)
+        out.append(((2 * xi + Z95**2 - spread) / denom, (2 * xi + Z95**2 + spread) / denom))
+    return out
+
+
+def poisson_pair(o: float) -> tuple[float, float]:
+    if o < 10:
+        lower = 0.0 if o == 0 else float(sps.chi2.ppf(0.025, 2 * o)) / 2
+        return lower, float(sps.chi2.ppf(0.975, 2 * o + 2)) / 2
+    lower = o * (1 - 1 / (9 * o) - Z95 / (3 * math.sqrt(o))) ** 3
+    o1 = o + 1
+    return lower, o1 * (1 - 1 / (9 * o1) + Z95 / (3 * math.sqrt(o1))) ** 3
+
+
+def rate_loop(x: np.ndarray, n: np.ndarray) -> list[tuple[float, float]]:
+    out = []
+    for xi, ni in zip(x.tolist(), n.tolist(), strict=True):
+        lo, hi = poisson_pair(xi)
+        out.append((lo / ni * 1e5, hi / ni * 1e5))
+    return out
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+def case_proportion(groups: int, loop_groups: int, rng: np.random.Generator) -> Row:
+    n = rng.integers(1, 100_000, groups).astype(float)
+    x = np.floor(n * rng.random(groups))
+    t, peak = measure(lambda: fs.proportion(x, n))
+    loop = timed(lambda: wilson_loop(x[:loop_groups], n[:loop_groups]))
+    return Row("proportion (Wilson)", groups, t, peak, loop_groups, loop)
+
+
+def case_rate(groups: int, loop_groups: int, rng: np.random.Generator) -> Row:
+    n = rng.integers(1_000, 100_000, groups).astype(float)
+    x = rng.poisson(n * 1e-3).astype(float)  # a mix of groups under and over 10 events
+    t, peak = measure(lambda: fs.rate(x, n))
+    loop = timed(lambda: rate_loop(x[:loop_groups], n[:loop_groups]))
+    return Row("crude rate (exact/Byars)", groups, t, peak, loop_groups, loop)
+
+
+CASES: list[Callable[[int, int, np.random.Generator], Row]] = [case_proportion, case_rate]
+
+
+def write(rows: list[Row], path: Path) -> str:
+    lines = [
+        "# focuson.stats benchmarks",
+        "",
+        f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python "
+        f"{platform.python_version()}, numpy {np.__version__}. Written by `benchmarks/stats.py`.",
+        "",
+        "| case | groups | vectorised (s) | peak memory (MB) | per-group loop, extrapolated (s) "
+        "| loop measured on | speed-up |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.case} | {r.groups:,} | {r.vectorised_s:.3f} | {r.peak_mb:,.0f} | "
+            f"{r.loop_all_s:.1f} | {r.loop_groups:,} groups | {r.speedup:,.0f}x |"
+        )
+    text = "\n".join(lines) + "\n"
+    path.write_text(text)
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    args = parser.parse_args()
+    groups, loop_groups = (10_000, 1_000) if args.quick else (1_000_000, 20_000)
+    rng = np.random.default_rng(2026)
+    rows = [case(groups, loop_groups, rng) for case in CASES]
+    RESULTS.mkdir(exist_ok=True)
+    name = "stats-quick.md" if args.quick else "stats.md"
+    print(write(rows, RESULTS / name))
+
+
+if __name__ == "__main__":
+    main()
