@@ -7,8 +7,20 @@ function's docstring cites the method and the reference implementation it matche
 """
 
 from focuson.stats.estimate import Estimate, Interval
+from focuson.stats.life_expectancy import STANDARD_AGE_BANDS, life_expectancy
 from focuson.stats.means import mean
 from focuson.stats.proportions import proportion
+from focuson.stats.quantiles import Quantiles, assign_quantiles
 from focuson.stats.rates import rate
 
-__all__ = ["Estimate", "Interval", "mean", "proportion", "rate"]
+__all__ = [
+    "STANDARD_AGE_BANDS",
+    "Estimate",
+    "Interval",
+    "Quantiles",
+    "assign_quantiles",
+    "life_expectancy",
+    "mean",
+    "proportion",
+    "rate",
+]
