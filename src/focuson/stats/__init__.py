@@ -6,19 +6,28 @@ function's docstring cites the method and the reference implementation it matche
 ``docs/methods.md`` lists them all with the tolerance achieved.
 """
 
+from focuson.stats.dsr import dsr
 from focuson.stats.estimate import Estimate, Interval
+from focuson.stats.isr import isr_rate, isr_ratio
 from focuson.stats.life_expectancy import STANDARD_AGE_BANDS, life_expectancy
 from focuson.stats.means import mean
 from focuson.stats.proportions import proportion
 from focuson.stats.quantiles import Quantiles, assign_quantiles
 from focuson.stats.rates import rate
+from focuson.stats.standard_populations import ESP2013, ESP2013_LIFE_TABLE, StandardPopulation
 
 __all__ = [
+    "ESP2013",
+    "ESP2013_LIFE_TABLE",
     "STANDARD_AGE_BANDS",
     "Estimate",
     "Interval",
     "Quantiles",
+    "StandardPopulation",
     "assign_quantiles",
+    "dsr",
+    "isr_rate",
+    "isr_ratio",
     "life_expectancy",
     "mean",
     "proportion",

@@ -115,3 +115,18 @@ def confidence_levels(confidence: float | Sequence[float]) -> tuple[float, ...]:
     if not out:
         raise ValueError("confidence: give at least one level, e.g. 0.95")
     return tuple(out)
+
+
+def positive_number(name: str, value: float) -> None:
+    """Refuse a multiplier or reference value that is not a positive, finite number."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: expected a number, got {value!r:.40}") from exc
+    if not np.isfinite(number) or number <= 0:
+        raise ValueError(f"{name}: must be a positive number, got {value!r}")
+
+
+def number_label(value: float) -> str:
+    """A number as R's ``format(scientific = FALSE)`` prints it: ``100000``, ``1``, ``0.5``."""
+    return np.format_float_positional(float(value), trim="-")

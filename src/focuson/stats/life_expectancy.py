@@ -16,9 +16,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from focuson.stats._checks import as_float, confidence_levels, describe_groups
+from focuson.stats._groups import group_codes
 from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
 from focuson.stats.intervals import z_value
-from focuson.stats.quantiles import group_codes
 
 FloatArray = NDArray[np.float64]
 

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from focuson.stats._checks import as_float, describe_groups
+from focuson.stats._groups import group_codes
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -23,28 +24,6 @@ ObjectArray = NDArray[np.object_]
 #: The package's ``qinverted`` labels.
 INVERTED_LABEL = "lowest quantile represents highest values"
 NOT_INVERTED_LABEL = "lowest quantile represents lowest values"
-
-
-def group_codes(name: str, group: ArrayLike | None, size: int) -> tuple[IntArray, int]:
-    """Integer group codes ``0 .. G-1`` for ``size`` rows (all 0 when ``group`` is None).
-
-    Returns the codes and the number of groups ``G`` (the largest code plus one).
-
-    >>> codes, n = group_codes("group", [0, 2, 2], 3)
-    >>> codes.tolist(), n
-    ([0, 2, 2], 3)
-    """
-    if group is None:
-        return np.zeros(size, dtype=np.int64), (1 if size else 0)
-    arr = as_float(name, group)
-    if arr.shape[0] != size:
-        raise ValueError(f"{name}: expected one code per row ({size}), got {arr.shape[0]}")
-    bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.floor(arr))
-    if bad.any():
-        rows = describe_groups(bad).replace("group", "row")
-        raise ValueError(f"{name}: codes must be whole numbers 0, 1, 2, ...; not so in {rows}")
-    codes = arr.astype(np.int64)
-    return codes, int(codes.max()) + 1 if size else 0
 
 
 @dataclass(frozen=True)

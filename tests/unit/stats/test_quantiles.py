@@ -8,11 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
+from focuson.stats._groups import group_codes
 from focuson.stats.quantiles import (
     INVERTED_LABEL,
     NOT_INVERTED_LABEL,
     assign_quantiles,
-    group_codes,
 )
 
 
