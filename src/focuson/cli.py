@@ -61,7 +61,7 @@ def demo(
         str | None, typer.Option(help="Show one borough's deciles (name, e.g. Brent).")
     ] = None,
 ) -> None:
-    """Indicator statistics on real North West London data: % aged 65+ by IMD decile, with CIs."""
+    """Indicator statistics on real North West London data: % aged 65+ by IMD decile, with SII."""
     from focuson.demo import DemoDataError, compute
 
     console = _console()
@@ -110,3 +110,29 @@ def demo(
             str(row["note"]),
         )
     console.print(out)
+
+    summary = result.by_borough
+    if borough is not None:
+        summary = summary[summary["lad19nm"].str.lower() == borough.lower()]
+    sii = Table(
+        title="Slope index of inequality in % aged 65+ across IMD 2019 deciles (percentage points)",
+        caption="Positive: a higher share aged 65+ at the most deprived end. NHS England flavour: "
+        "national ranks, 10,000 simulations. OHID flavour: local ranks (PHEindicatormethods "
+        "phe_sii), 100,000 simulations; it needs every decile present in the borough.",
+    )
+    for name in ["Borough", "SII, NHS England", "95% CI", "SII, OHID", "95% CI", "Note"]:
+        sii.add_column(name, justify="left" if name in ("Borough", "Note") else "right")
+    for row in summary.to_dict("records"):
+        cells = [str(row["lad19nm"])]
+        for flavour in ("nhse", "ohid"):
+            if row[f"sii_{flavour}_note"]:
+                cells += ["NA", ""]
+            else:
+                cells += [
+                    f"{row[f'sii_{flavour}']:.2f}",
+                    f"{row[f'sii_{flavour}_lower']:.2f} to {row[f'sii_{flavour}_upper']:.2f}",
+                ]
+        notes = [row["sii_nhse_note"], row["sii_ohid_note"] and f"OHID: {row['sii_ohid_note']}"]
+        cells.append("; ".join(n for n in notes if n))
+        sii.add_row(*cells)
+    console.print(sii)

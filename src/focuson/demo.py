@@ -8,8 +8,10 @@ reference folder):
 * English Indices of Deprivation 2019 by LSOA 2011 (``imd/imd2019_lsoa11_nwl.csv``).
 
 and computes, for each borough and each national IMD 2019 decile, the share of residents aged 65 and
-over with its Wilson 95% interval, then the slope index of inequality across deciles. Deciles with
-no LSOAs in a borough come out as NA with a reason rather than stopping the run.
+over with its Wilson 95% interval, then the slope index of inequality across deciles in two
+flavours: NHS England's (national ranks, from England's population by decile in the IoD2019
+denominators file) and OHID's (local ranks, PHEindicatormethods ``phe_sii``). Deciles with no LSOAs
+in a borough come out as NA with a reason rather than stopping the run.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ import numpy as np
 import pandas as pd
 
 from focuson.stats import proportion
+from focuson.stats.inequality.sii_nhse import sii_nhse
+from focuson.stats.inequality.sii_ohid import sii_ohid
 
 POPULATION_FILE = Path("population/nwl_lsoa11_mye_mid2020_persons_single_year_of_age.csv")
 IMD_FILE = Path("imd/imd2019_lsoa11_nwl.csv")
+ENGLAND_IMD_FILE = Path("imd/imd2019_lsoa11_england.csv.gz")
 DECILES = np.arange(1, 11)
 
 
@@ -79,9 +84,20 @@ def load_inputs(data_dir: Path) -> pd.DataFrame:
     return lsoa
 
 
+def england_decile_population(data_dir: Path) -> np.ndarray:
+    """England's population (IoD2019 mid-2015 denominators) in each national IMD decile."""
+    england = _read_csv(data_dir / ENGLAND_IMD_FILE, ["imd_decile", "pop_total_mid2015"])
+    pop = pd.to_numeric(england["pop_total_mid2015"], errors="coerce")
+    by_decile = pop.groupby(england["imd_decile"]).sum().reindex(DECILES)
+    if by_decile.isna().any():
+        raise DemoDataError(f"{data_dir / ENGLAND_IMD_FILE}: a decile has no population")
+    return by_decile.to_numpy(dtype=float)
+
+
 def compute(data_dir: Path) -> DemoTable:
     """Compute the worked example table from the reference data in ``data_dir``."""
     lsoa = load_inputs(data_dir)
+    national = england_decile_population(data_dir)
     boroughs = lsoa[["lad19cd", "lad19nm"]].drop_duplicates().sort_values("lad19nm")
     # Every borough x decile, including deciles with no LSOAs in the borough (population 0).
     grid = boroughs.merge(pd.DataFrame({"imd_decile": DECILES}), how="cross")
@@ -99,4 +115,26 @@ def compute(data_dir: Path) -> DemoTable:
     table["upper95"] = est.upper
     # Say why in the user's terms: an empty decile, not a zero denominator.
     table["note"] = np.where(table["lsoas"] == 0, "no LSOAs in this decile", est.reason)
-    return DemoTable(by_decile=table, by_borough=boroughs.reset_index(drop=True))
+
+    # Boroughs x deciles matrices (the grid is sorted by borough, then decile 1..10).
+    shape = (len(boroughs), DECILES.size)
+    value = table["pct_65_plus"].to_numpy().reshape(shape)
+    pop = table["population"].to_numpy().reshape(shape)
+    lower = table["lower95"].to_numpy().reshape(shape)
+    upper = table["upper95"].to_numpy().reshape(shape)
+    # flip=True: positive means a higher share among the most deprived (NE&Y convention).
+    nhse = sii_nhse(value, pop, national, lower=lower, upper=upper, flip=True, seed=2026)
+    ohid = sii_ohid(value, pop, lower=lower, upper=upper, seed=2026)
+    summary = boroughs.reset_index(drop=True).assign(
+        sii_nhse=nhse.value,
+        sii_nhse_lower=nhse.lower,
+        sii_nhse_upper=nhse.upper,
+        sii_nhse_note=nhse.reason,
+        # phe_sii regresses on rank from the most deprived, so its raw sign is least minus most
+        # deprived; negate it to present both flavours the same way round.
+        sii_ohid=-ohid.value,
+        sii_ohid_lower=-ohid.upper,
+        sii_ohid_upper=-ohid.lower,
+        sii_ohid_note=ohid.reason,
+    )
+    return DemoTable(by_decile=table, by_borough=summary)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -58,3 +59,19 @@ def test_demo_command_for_one_borough():
     assert result.exit_code == 0, result.stdout
     assert "Harrow" in result.stdout and "no LSOAs in this decile" in result.stdout
     assert "Brent" not in result.stdout
+
+
+@needs_data
+def test_demo_gives_both_sii_flavours_and_says_why_one_is_missing():
+    from focuson.demo import compute
+
+    summary = compute(SHARED_DATA).by_borough.set_index("lad19nm")
+    assert len(summary) == 8
+    # National ranks tolerate a decile with no LSOAs; every borough has an NHS England SII.
+    assert summary["sii_nhse"].notna().all()
+    assert (summary["sii_nhse_lower"] <= summary["sii_nhse"]).all()
+    assert (summary["sii_nhse"] <= summary["sii_nhse_upper"]).all()
+    # Harrow has no LSOA in national decile 1, so the OHID (local-rank) SII is NA with a reason.
+    assert np.isnan(summary.loc["Harrow", "sii_ohid"])
+    assert "missing" in summary.loc["Harrow", "sii_ohid_note"]
+    assert summary.loc["Ealing", "sii_ohid_note"] == ""

@@ -8,6 +8,8 @@ function's docstring cites the method and the reference implementation it matche
 
 from focuson.stats.dsr import dsr
 from focuson.stats.estimate import Estimate, Interval
+from focuson.stats.inequality.sii_nhse import sii_nhse
+from focuson.stats.inequality.sii_ohid import sii_ohid
 from focuson.stats.isr import isr_rate, isr_ratio
 from focuson.stats.life_expectancy import STANDARD_AGE_BANDS, life_expectancy
 from focuson.stats.means import mean
@@ -32,4 +34,6 @@ __all__ = [
     "mean",
     "proportion",
     "rate",
+    "sii_nhse",
+    "sii_ohid",
 ]
