@@ -6,6 +6,16 @@ function's docstring cites the method and the reference implementation it matche
 ``docs/methods.md`` lists them all with the tolerance achieved.
 """
 
+from focuson.stats.disclosure import (
+    NHS_RULE,
+    STRICT_RULE,
+    DisclosedCounts,
+    DisclosedTable,
+    DisclosureRule,
+    disclose_counts,
+    disclose_table,
+    disclosed_rate,
+)
 from focuson.stats.dsr import dsr
 from focuson.stats.estimate import Estimate, Interval
 from focuson.stats.inequality.sii_nhse import sii_nhse
@@ -13,6 +23,7 @@ from focuson.stats.inequality.sii_ohid import sii_ohid
 from focuson.stats.isr import isr_rate, isr_ratio
 from focuson.stats.life_expectancy import STANDARD_AGE_BANDS, life_expectancy
 from focuson.stats.means import mean
+from focuson.stats.multiple_testing import bh_qvalues
 from focuson.stats.proportions import proportion
 from focuson.stats.quantiles import Quantiles, assign_quantiles
 from focuson.stats.rates import rate
@@ -21,12 +32,21 @@ from focuson.stats.standard_populations import ESP2013, ESP2013_LIFE_TABLE, Stan
 __all__ = [
     "ESP2013",
     "ESP2013_LIFE_TABLE",
+    "NHS_RULE",
     "STANDARD_AGE_BANDS",
+    "STRICT_RULE",
+    "DisclosedCounts",
+    "DisclosedTable",
+    "DisclosureRule",
     "Estimate",
     "Interval",
     "Quantiles",
     "StandardPopulation",
     "assign_quantiles",
+    "bh_qvalues",
+    "disclose_counts",
+    "disclose_table",
+    "disclosed_rate",
     "dsr",
     "isr_rate",
     "isr_ratio",
