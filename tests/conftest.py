@@ -26,7 +26,7 @@ def _no_global_numpy_random():
     """
 
     def snapshot():
-        state = np.random.get_state(legacy=False)["state"]
+        state = np.random.get_state(legacy=False)["state"]  # noqa: NPY002 (reads, never draws)
         return state["key"].copy(), state["pos"]
 
     key, pos = snapshot()
