@@ -65,7 +65,14 @@ def demo(
     from focuson.demo import DemoDataError, compute
 
     console = _console()
-    data_dir = data or _default_data_dir()
+    data_dir: Path | None = data or _default_data_dir()
+    if data is None and not (data_dir / "imd").is_dir():  # type: ignore[operator]
+        console.print(
+            f"[yellow]No reference data folder at {data_dir}:[/yellow] showing [bold]made-up "
+            "(synthetic) data[/bold]. Give --data or set FOCUSON_REFERENCE_DATA to use the real "
+            "IMD and population files."
+        )
+        data_dir = None
     try:
         with console.status("Reading reference data and computing statistics..."):
             result = compute(data_dir)
@@ -82,7 +89,8 @@ def demo(
             raise typer.Exit(code=2)
 
     out = Table(
-        title="Residents aged 65+ by national IMD 2019 decile (1 = most deprived), mid-2020",
+        title="Residents aged 65+ by national IMD 2019 decile (1 = most deprived), mid-2020"
+        + (" [SYNTHETIC]" if data_dir is None else ""),
         caption="Wilson 95% intervals (PHEindicatormethods phe_proportion). "
         "Contains public sector information licensed under the Open Government Licence v3.0.",
     )

@@ -94,10 +94,52 @@ def england_decile_population(data_dir: Path) -> np.ndarray:
     return by_decile.to_numpy(dtype=float)
 
 
-def compute(data_dir: Path) -> DemoTable:
-    """Compute the worked example table from the reference data in ``data_dir``."""
-    lsoa = load_inputs(data_dir)
-    national = england_decile_population(data_dir)
+BOROUGHS = {
+    "E09000005": "Brent",
+    "E09000009": "Ealing",
+    "E09000013": "Hammersmith and Fulham",
+    "E09000015": "Harrow",
+    "E09000017": "Hillingdon",
+    "E09000018": "Hounslow",
+    "E09000020": "Kensington and Chelsea",
+    "E09000033": "Westminster",
+}
+
+
+def synthetic_inputs(seed: int = 2026) -> tuple[pd.DataFrame, np.ndarray]:
+    """Made-up LSOA-level inputs of the same shape as :func:`load_inputs`, for when no reference
+    folder is at hand: eight boroughs of about 150 small areas, each with its own deprivation
+    profile, and a share aged 65+ that falls with deprivation. Not real data."""
+    rng = np.random.default_rng(seed)
+    codes = np.repeat(list(BOROUGHS), 150)
+    # Each borough leans towards its own part of the deprivation scale.
+    lean = np.repeat(rng.uniform(2.5, 8.5, len(BOROUGHS)), 150)
+    decile = np.clip(np.rint(rng.normal(lean, 2.0)), 1, 10).astype(int)
+    population = rng.integers(1_200, 2_400, codes.size)
+    share_65 = np.clip(0.08 + 0.012 * decile + rng.normal(0, 0.02, codes.size), 0.02, 0.4)
+    lsoa = pd.DataFrame(
+        {
+            "lsoa11cd": [f"SYN{i:06d}" for i in range(codes.size)],
+            "population": population,
+            "aged_65_plus": rng.binomial(population, share_65),
+            "lad19cd": codes,
+            "lad19nm": [BOROUGHS[c] for c in codes],
+            "imd_decile": decile,
+        }
+    )
+    return lsoa, np.full(DECILES.size, 5_600_000.0)
+
+
+def compute(data_dir: Path | None) -> DemoTable:
+    """Compute the worked example table from the reference data in ``data_dir``.
+
+    ``None`` uses :func:`synthetic_inputs` instead of real data.
+    """
+    if data_dir is None:
+        lsoa, national = synthetic_inputs()
+    else:
+        lsoa = load_inputs(data_dir)
+        national = england_decile_population(data_dir)
     boroughs = lsoa[["lad19cd", "lad19nm"]].drop_duplicates().sort_values("lad19nm")
     # Every borough x decile, including deciles with no LSOAs in the borough (population 0).
     grid = boroughs.merge(pd.DataFrame({"imd_decile": DECILES}), how="cross")

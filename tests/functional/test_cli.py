@@ -75,3 +75,15 @@ def test_demo_gives_both_sii_flavours_and_says_why_one_is_missing():
     assert np.isnan(summary.loc["Harrow", "sii_ohid"])
     assert "missing" in summary.loc["Harrow", "sii_ohid_note"]
     assert summary.loc["Ealing", "sii_ohid_note"] == ""
+
+
+def test_demo_without_a_reference_folder_runs_on_labelled_synthetic_data(tmp_path):
+    result = runner.invoke(
+        app,
+        ["demo", "--borough", "Brent"],
+        env={"FOCUSON_REFERENCE_DATA": str(tmp_path), "COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.stdout
+    assert "made-up (synthetic) data" in result.stdout
+    assert "[SYNTHETIC]" in result.stdout
+    assert "Slope index of inequality" in result.stdout
