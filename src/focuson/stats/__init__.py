@@ -18,6 +18,10 @@ from focuson.stats.disclosure import (
 )
 from focuson.stats.dsr import dsr
 from focuson.stats.estimate import Estimate, Interval
+from focuson.stats.inequality.attributable import paf, par
+from focuson.stats.inequality.concentration import aci, rci
+from focuson.stats.inequality.difference_ratio import difference, ratio
+from focuson.stats.inequality.dispersion_analytic import bgv, mld, ti
 from focuson.stats.inequality.sii_nhse import sii_nhse
 from focuson.stats.inequality.sii_ohid import sii_ohid
 from focuson.stats.isr import isr_rate, isr_ratio
@@ -42,8 +46,11 @@ __all__ = [
     "Interval",
     "Quantiles",
     "StandardPopulation",
+    "aci",
     "assign_quantiles",
+    "bgv",
     "bh_qvalues",
+    "difference",
     "disclose_counts",
     "disclose_table",
     "disclosed_rate",
@@ -52,8 +59,14 @@ __all__ = [
     "isr_ratio",
     "life_expectancy",
     "mean",
+    "mld",
+    "paf",
+    "par",
     "proportion",
     "rate",
+    "ratio",
+    "rci",
     "sii_nhse",
     "sii_ohid",
+    "ti",
 ]
