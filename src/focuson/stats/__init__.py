@@ -18,6 +18,15 @@ from focuson.stats.disclosure import (
 )
 from focuson.stats.dsr import dsr
 from focuson.stats.estimate import Estimate, Interval
+from focuson.stats.funnels import (
+    SIGNIFICANCE_LEVELS,
+    FunnelLimits,
+    FunnelPoints,
+    FunnelSignificance,
+    funnel_limits,
+    funnel_points,
+    funnel_significance,
+)
 from focuson.stats.inequality.attributable import paf, par
 from focuson.stats.inequality.concentration import aci, rci
 from focuson.stats.inequality.difference_ratio import difference, ratio
@@ -37,12 +46,16 @@ __all__ = [
     "ESP2013",
     "ESP2013_LIFE_TABLE",
     "NHS_RULE",
+    "SIGNIFICANCE_LEVELS",
     "STANDARD_AGE_BANDS",
     "STRICT_RULE",
     "DisclosedCounts",
     "DisclosedTable",
     "DisclosureRule",
     "Estimate",
+    "FunnelLimits",
+    "FunnelPoints",
+    "FunnelSignificance",
     "Interval",
     "Quantiles",
     "StandardPopulation",
@@ -55,6 +68,9 @@ __all__ = [
     "disclose_table",
     "disclosed_rate",
     "dsr",
+    "funnel_limits",
+    "funnel_points",
+    "funnel_significance",
     "isr_rate",
     "isr_ratio",
     "life_expectancy",

@@ -1,8 +1,9 @@
 """Confidence-interval primitives: Wilson, Byars and exact Poisson limits.
 
 These are the building blocks of PHEindicatormethods 2.1.0 (``R/utils.R``): ``wilson_lower``,
-``wilson_upper``, ``byars_lower``, ``byars_upper`` and ``poisson_cis``. Each takes and returns
-arrays, one element per group.
+``wilson_upper``, ``byars_lower``, ``byars_upper`` and the exact (chi-squared) Poisson limits its
+rate and ISR functions use below 10 events. Each takes and returns arrays, one element per group.
+(The funnel plots' own Poisson search, ``poisson_cis``, lives in :mod:`focuson.stats.funnels`.)
 
 References
 ----------
