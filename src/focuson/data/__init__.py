@@ -1,0 +1,39 @@
+"""The data layer: table contracts, readers with validation, and reference data loaders.
+
+Reference data (IMD, lookups, populations, ethnicity codes, boundaries) are read from the official
+files in their published formats, from a path the user gives; focuson ships none of them.
+"""
+
+from focuson.data.reference import (
+    Provenance,
+    ReferenceDataError,
+    ReferenceTable,
+    load_boundaries,
+    load_census_age_bands,
+    load_census_ethnic_group,
+    load_imd,
+    load_lsoa11_lsoa21_lookup,
+    load_lsoa_lookup,
+    load_mid_year_estimates,
+    load_nhs_ethnic_categories,
+    load_pre_2003_ethnic_codes,
+    load_snomed_ethnic_codes,
+    roll_up_ethnic_category,
+)
+
+__all__ = [
+    "Provenance",
+    "ReferenceDataError",
+    "ReferenceTable",
+    "load_boundaries",
+    "load_census_age_bands",
+    "load_census_ethnic_group",
+    "load_imd",
+    "load_lsoa11_lsoa21_lookup",
+    "load_lsoa_lookup",
+    "load_mid_year_estimates",
+    "load_nhs_ethnic_categories",
+    "load_pre_2003_ethnic_codes",
+    "load_snomed_ethnic_codes",
+    "roll_up_ethnic_category",
+]
