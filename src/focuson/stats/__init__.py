@@ -31,8 +31,21 @@ from focuson.stats.inequality.attributable import paf, par
 from focuson.stats.inequality.concentration import aci, rci
 from focuson.stats.inequality.difference_ratio import difference, ratio
 from focuson.stats.inequality.dispersion_analytic import bgv, mld, ti
+from focuson.stats.inequality.dispersion_simulated import (
+    bgsd,
+    covar,
+    idisu,
+    idisw,
+    mdbu,
+    mdbw,
+    mdmu,
+    mdmw,
+    mdru,
+    mdrw,
+)
 from focuson.stats.inequality.sii_nhse import sii_nhse
 from focuson.stats.inequality.sii_ohid import sii_ohid
+from focuson.stats.inequality.sii_who import rii_who, sii_who
 from focuson.stats.isr import isr_rate, isr_ratio
 from focuson.stats.life_expectancy import STANDARD_AGE_BANDS, life_expectancy
 from focuson.stats.means import mean
@@ -61,8 +74,10 @@ __all__ = [
     "StandardPopulation",
     "aci",
     "assign_quantiles",
+    "bgsd",
     "bgv",
     "bh_qvalues",
+    "covar",
     "difference",
     "disclose_counts",
     "disclose_table",
@@ -71,9 +86,17 @@ __all__ = [
     "funnel_limits",
     "funnel_points",
     "funnel_significance",
+    "idisu",
+    "idisw",
     "isr_rate",
     "isr_ratio",
     "life_expectancy",
+    "mdbu",
+    "mdbw",
+    "mdmu",
+    "mdmw",
+    "mdru",
+    "mdrw",
     "mean",
     "mld",
     "paf",
@@ -82,7 +105,9 @@ __all__ = [
     "rate",
     "ratio",
     "rci",
+    "rii_who",
     "sii_nhse",
     "sii_ohid",
+    "sii_who",
     "ti",
 ]
