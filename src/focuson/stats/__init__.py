@@ -43,6 +43,8 @@ from focuson.stats.inequality.dispersion_simulated import (
     mdru,
     mdrw,
 )
+from focuson.stats.inequality.orientation import oriented
+from focuson.stats.inequality.sii import SII_FLAVOURS, SiiFlavour, sii
 from focuson.stats.inequality.sii_nhse import sii_nhse
 from focuson.stats.inequality.sii_ohid import sii_ohid
 from focuson.stats.inequality.sii_who import rii_who, sii_who
@@ -60,6 +62,7 @@ __all__ = [
     "ESP2013_LIFE_TABLE",
     "NHS_RULE",
     "SIGNIFICANCE_LEVELS",
+    "SII_FLAVOURS",
     "STANDARD_AGE_BANDS",
     "STRICT_RULE",
     "DisclosedCounts",
@@ -71,6 +74,7 @@ __all__ = [
     "FunnelSignificance",
     "Interval",
     "Quantiles",
+    "SiiFlavour",
     "StandardPopulation",
     "aci",
     "assign_quantiles",
@@ -99,6 +103,7 @@ __all__ = [
     "mdrw",
     "mean",
     "mld",
+    "oriented",
     "paf",
     "par",
     "proportion",
@@ -106,6 +111,7 @@ __all__ = [
     "ratio",
     "rci",
     "rii_who",
+    "sii",
     "sii_nhse",
     "sii_ohid",
     "sii_who",
