@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -67,3 +69,42 @@ def weighted_mean(y: Matrix, pop: Matrix) -> NDArray[np.float64]:
     w = np.where(present, pop, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.asarray((np.where(present, y, 0.0) * w).sum(axis=1) / w.sum(axis=1))
+
+
+#: The healthequal release whose behaviour (defects included) ``compat=`` reproduces.
+COMPAT = "healthequal-1.0.1"
+Compat = Literal["healthequal-1.0.1"] | None
+
+
+def compat_mode(compat: str | None) -> bool:
+    """True in ``healthequal-1.0.1`` compatibility mode; reject any other value."""
+    if compat is None:
+        return False
+    if compat != COMPAT:
+        raise ValueError(f"compat: expected None or {COMPAT!r}, got {compat!r}")
+    return True
+
+
+def describe_settings(bad: ArrayLike) -> str:
+    """Name offending settings (rows) by 0-based position, e.g. ``"settings 0, 3"``."""
+    return describe_groups(np.asarray(bad, dtype=bool)).replace("group", "setting")
+
+
+def describe_cells(bad: NDArray[np.bool_]) -> str:
+    """Name the settings and subgroups holding offending cells: ``"setting 2 (subgroups 0, 4)"``."""
+    cols = describe_groups(np.asarray(bad.any(axis=0))).replace("group", "subgroup")
+    return f"{describe_settings(bad.any(axis=1))} ({cols})"
+
+
+def flags(name: str, values: ArrayLike, settings: int) -> NDArray[np.bool_]:
+    """A 0/1 (or False/True) flag per setting, e.g. ``favourable``."""
+    try:
+        arr = per_setting(name, np.asarray(values, dtype=np.float64), settings)
+    except (TypeError, ValueError) as exc:
+        if str(exc).startswith(f"{name}:"):
+            raise
+        raise ValueError(f"{name}: expected 0/1 (False/True) values, got {values!r:.80}") from exc
+    bad = ~np.isin(arr, (0.0, 1.0))
+    if bad.any():
+        raise ValueError(f"{name}: must be 0/1 (False/True); not so in {describe_settings(bad)}")
+    return np.asarray(arr == 1.0)

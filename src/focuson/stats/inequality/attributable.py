@@ -15,12 +15,15 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from focuson.stats.estimate import Estimate, add_reason, reasons
-from focuson.stats.inequality._subgroups import per_setting
-from focuson.stats.inequality.difference_ratio import (
+from focuson.stats.inequality._subgroups import (
     Compat,
+    compat_mode,
+    describe_settings,
+    flags,
+    per_setting,
+)
+from focuson.stats.inequality.difference_ratio import (
     _check_consecutive,
-    _compat,
-    _flags,
     _included,
     _inputs,
     _label,
@@ -29,7 +32,6 @@ from focuson.stats.inequality.difference_ratio import (
     _ordered_flag,
     _positive,
     _require,
-    _settings,
     _take,
 )
 
@@ -46,13 +48,13 @@ def _attributable(
     force: bool,
     compat: Compat,
 ) -> Estimate:
-    is_compat = _compat(compat)
+    is_compat = compat_mode(compat)
     if pop is None and setting_average is None:
         raise ValueError("pop: give either pop or setting_average (the mean to compare with)")
     inp = _inputs(y, None, pop)
     n_set, n_sub = inp.y.shape
     levels = _levels(confidence)
-    fav = _flags("favourable", favourable, n_set)
+    fav = flags("favourable", favourable, n_set)
     is_ordered = _ordered_flag(ordered)
     scale_s = _positive("scale", scale, n_set)
     included = _included(inp, ordered=is_ordered, force=force, measure=kind)
@@ -80,7 +82,8 @@ def _attributable(
                 ref = np.argmax(np.where(is_best, inp.pop, -np.inf), axis=1)
         elif tied.any():
             warnings.warn(
-                f"{kind}: several subgroups tie for the best estimate in {_settings(tied)}; the "
+                f"{kind}: several subgroups tie for the best estimate in "
+                f"{describe_settings(tied)}; the "
                 "first tied subgroup (lowest column) was used as the reference",
                 UserWarning,
                 stacklevel=3,
@@ -102,7 +105,7 @@ def _attributable(
         bad = ~np.isfinite(mu)
         if bad.any():
             raise ValueError(
-                f"setting_average: must be a finite number; not so in {_settings(bad)}"
+                f"setting_average: must be a finite number; not so in {describe_settings(bad)}"
             )
         mu_source = "mu = setting average"
         total = np.full(n_set, np.nan)

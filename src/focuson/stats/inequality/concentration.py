@@ -16,20 +16,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from focuson.stats.estimate import Estimate, add_reason, reasons
-from focuson.stats.inequality._subgroups import per_setting
+from focuson.stats.inequality._subgroups import Compat, compat_mode, describe_settings, per_setting
 from focuson.stats.inequality.difference_ratio import (
     BoolMatrix,
-    Compat,
     Matrix,
     _check_consecutive,
-    _compat,
     _included,
     _inputs,
     _label,
     _levels,
     _normal_intervals,
     _require,
-    _settings,
 )
 
 Method = Literal["wagstaff", "erreygers"] | None
@@ -52,17 +49,17 @@ def _limits(
     hi = per_setting("lmax", lmax, n_set)
     bad = ~np.isfinite(lo) | ~np.isfinite(hi)
     if bad.any():
-        raise ValueError(f"lmin: lmin and lmax must be finite; not so in {_settings(bad)}")
+        raise ValueError(f"lmin: lmin and lmax must be finite; not so in {describe_settings(bad)}")
     bad = lo >= hi
     if bad.any():
-        raise ValueError(f"lmin: must be below lmax; not so in {_settings(bad)}")
+        raise ValueError(f"lmin: must be below lmax; not so in {describe_settings(bad)}")
     below = (included & (y < lo[:, np.newaxis])).any(axis=1)
     if below.any():
-        raise ValueError(f"y: estimates below lmin in {_settings(below)}")
+        raise ValueError(f"y: estimates below lmin in {describe_settings(below)}")
     if not compat:
         above = (included & (y > hi[:, np.newaxis])).any(axis=1)
         if above.any():
-            raise ValueError(f"y: estimates above lmax in {_settings(above)}")
+            raise ValueError(f"y: estimates above lmax in {describe_settings(above)}")
     return (y - lo[:, np.newaxis]) / (hi - lo)[:, np.newaxis]
 
 
@@ -77,7 +74,7 @@ def _concentration(
     force: bool,
     compat: Compat,
 ) -> Estimate:
-    is_compat = _compat(compat)
+    is_compat = compat_mode(compat)
     if method is not None and method not in ("wagstaff", "erreygers") and not is_compat:
         raise ValueError(f"method: expected None, 'wagstaff' or 'erreygers', got {method!r}")
     if method is not None and (lmin is None or lmax is None):

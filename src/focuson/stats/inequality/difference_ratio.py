@@ -17,16 +17,19 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from focuson.stats._checks import confidence_levels, describe_groups
+from focuson.stats._checks import confidence_levels
 from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
 from focuson.stats.inequality._subgroups import (
+    Compat,
     as_matrix,
     check_population,
+    compat_mode,
+    describe_settings,
+    flags,
     per_setting,
     same_shape,
 )
@@ -39,8 +42,6 @@ IntArray = NDArray[np.intp]
 ObjectArray = NDArray[np.object_]
 
 #: The only compatibility mode: reproduce healthequal 1.0.1 where focuson fixes its defects.
-COMPAT = "healthequal-1.0.1"
-Compat = Literal["healthequal-1.0.1"] | None
 
 #: healthequal drops missing estimates of non-ordered measures silently up to this share of rows.
 MISSING_SHARE = 0.15
@@ -49,20 +50,6 @@ MISSING_SHARE = 0.15
 # --------------------------------------------------------------------------------------------
 # Shared input handling (used by the other closed-form healthequal modules)
 # --------------------------------------------------------------------------------------------
-
-
-def _compat(compat: str | None) -> bool:
-    """True in ``healthequal-1.0.1`` compatibility mode; reject any other value."""
-    if compat is None:
-        return False
-    if compat != COMPAT:
-        raise ValueError(f"compat: expected None or {COMPAT!r}, got {compat!r}")
-    return True
-
-
-def _settings(bad: ArrayLike) -> str:
-    """Name offending settings by 0-based row, e.g. ``"settings 0, 3"``."""
-    return describe_groups(np.asarray(bad, dtype=bool)).replace("group", "setting")
 
 
 @dataclass(frozen=True)
@@ -90,12 +77,13 @@ def _inputs(y: ArrayLike, se: ArrayLike | None = None, pop: ArrayLike | None = N
         raise ValueError("y: expected at least one subgroup column, got none")
     bad = np.isinf(ym).any(axis=1)
     if bad.any():
-        raise ValueError(f"y: estimates must be finite; infinite in {_settings(bad)}")
+        raise ValueError(f"y: estimates must be finite; infinite in {describe_settings(bad)}")
     if sem is not None:
         bad = (np.isinf(sem) | (sem < 0)).any(axis=1)
         if bad.any():
             raise ValueError(
-                f"se: standard errors must be finite and not negative; not so in {_settings(bad)}"
+                f"se: standard errors must be finite and not negative; not so in "
+                f"{describe_settings(bad)}"
             )
     if popm is not None:
         check_population(popm)
@@ -104,20 +92,6 @@ def _inputs(y: ArrayLike, se: ArrayLike | None = None, pop: ArrayLike | None = N
         absent = np.zeros(ym.shape, dtype=bool)
     rows = ~absent
     return _Inputs(ym, sem, popm, rows, np.isnan(ym) & rows)
-
-
-def _flags(name: str, values: ArrayLike, settings: int) -> NDArray[np.bool_]:
-    """A 0/1 (or bool) flag per setting, e.g. ``favourable``."""
-    try:
-        arr = per_setting(name, np.asarray(values, dtype=np.float64), settings)
-    except (TypeError, ValueError) as exc:
-        if str(exc).startswith(f"{name}:"):
-            raise
-        raise ValueError(f"{name}: expected 0/1 (False/True) values, got {values!r:.80}") from exc
-    bad = ~np.isin(arr, (0.0, 1.0))
-    if bad.any():
-        raise ValueError(f"{name}: must be 0/1 (False/True); not so in {_settings(bad)}")
-    return arr == 1.0
 
 
 def _ordered_flag(ordered: object) -> bool:
@@ -132,7 +106,9 @@ def _positive(name: str, values: ArrayLike, settings: int) -> FloatArray:
     arr = per_setting(name, values, settings)
     bad = ~np.isfinite(arr) | (arr <= 0)
     if bad.any():
-        raise ValueError(f"{name}: must be a finite number above 0; not so in {_settings(bad)}")
+        raise ValueError(
+            f"{name}: must be a finite number above 0; not so in {describe_settings(bad)}"
+        )
     return arr
 
 
@@ -149,7 +125,7 @@ def _included(inp: _Inputs, *, ordered: bool, force: bool, measure: str) -> Bool
         if np.any(bad):
             raise ValueError(
                 f"y: {measure} needs an estimate for every subgroup of an ordered dimension; "
-                f"missing in {_settings(bad)} (pass force=True to drop them)"
+                f"missing in {describe_settings(bad)} (pass force=True to drop them)"
             )
     else:
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -158,7 +134,8 @@ def _included(inp: _Inputs, *, ordered: bool, force: bool, measure: str) -> Bool
         if np.any(bad):
             hint = " (pass force=True to drop them)" if measure != "bgv" else ""
             raise ValueError(
-                f"y: estimates are missing for more than 15% of subgroups in {_settings(bad)}{hint}"
+                f"y: estimates are missing for more than 15% of subgroups in "
+                f"{describe_settings(bad)}{hint}"
             )
     return inp.rows & ~inp.missing
 
@@ -172,7 +149,7 @@ def _check_consecutive(name: str, included: BoolMatrix) -> None:
     if bad.any():
         raise ValueError(
             f"{name}: subgroup orders must be consecutive, but a subgroup between two others is "
-            f"absent or dropped in {_settings(bad)}"
+            f"absent or dropped in {describe_settings(bad)}"
         )
 
 
@@ -182,7 +159,7 @@ def _require(included: BoolMatrix, minimum: int, measure: str) -> None:
     if bad.any():
         raise ValueError(
             f"y: {measure} needs estimates for at least {minimum} subgroups; fewer in "
-            f"{_settings(bad)}"
+            f"{describe_settings(bad)}"
         )
 
 
@@ -204,7 +181,8 @@ def _normal_intervals(
 def _first_tie_warning(tied: NDArray[np.bool_], measure: str, what: str) -> None:
     if tied.any():
         warnings.warn(
-            f"{measure}: several subgroups tie for {what} in {_settings(tied)}; the first tied "
+            f"{measure}: several subgroups tie for {what} in "
+            f"{describe_settings(tied)}; the first tied "
             "subgroup (lowest column) was used",
             UserWarning,
             stacklevel=3,
@@ -245,13 +223,13 @@ def _pair(
 ) -> _Pair:
     """Choose y1 and y2 per setting, following healthequal 1.0.1 ``d``/``r``."""
     n_set, n_sub = inp.y.shape
-    fav = _flags("favourable", favourable, n_set)
+    fav = flags("favourable", favourable, n_set)
     is_ordered = _ordered_flag(ordered)
     y = inp.y
     has_y = ~np.isnan(y)
     bad = ~has_y.any(axis=1)
     if bad.any():
-        raise ValueError(f"y: estimates are missing for all subgroups in {_settings(bad)}")
+        raise ValueError(f"y: estimates are missing for all subgroups in {describe_settings(bad)}")
     _require(inp.rows, 2, measure)
     reason = reasons(n_set)
     tied = np.zeros(n_set, dtype=bool)
@@ -273,14 +251,14 @@ def _pair(
         if bad.any():
             raise ValueError(
                 f"reference: expected a subgroup column (0 to {n_sub - 1}) or -1 for none; "
-                f"not so in {_settings(bad)}"
+                f"not so in {describe_settings(bad)}"
             )
         ref_i = ref.astype(np.intp)
         has_ref = ref_i >= 0
         safe_ref = np.where(has_ref, ref_i, 0)
         bad = has_ref & ~_take(inp.rows.astype(np.float64), safe_ref).astype(bool)
         if bad.any():
-            raise ValueError(f"reference: points at an absent subgroup in {_settings(bad)}")
+            raise ValueError(f"reference: points at an absent subgroup in {describe_settings(bad)}")
         _require(has_y, 2, measure)
 
         hi_all = np.argmax(np.where(has_y, y, -np.inf), axis=1)
@@ -414,7 +392,7 @@ def difference(
     >>> np.round(est.lower, 4).tolist(), np.round(est.upper, 4).tolist()
     ([15.6174], [24.3826])
     """
-    is_compat = _compat(compat)
+    is_compat = compat_mode(compat)
     inp = _inputs(y, se, pop)
     levels = _levels(confidence)
     pair = _pair(inp, favourable, ordered, reference, is_compat, "difference")
@@ -484,7 +462,7 @@ def ratio(
     >>> np.round(est.lower, 4).tolist(), np.round(est.upper, 4).tolist()
     ([1.7412], [2.2973])
     """
-    is_compat = _compat(compat)
+    is_compat = compat_mode(compat)
     inp = _inputs(y, se, pop)
     levels = _levels(confidence)
     pair = _pair(inp, favourable, ordered, reference, is_compat, "ratio")

@@ -15,13 +15,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from focuson.stats.estimate import Estimate, add_reason, reasons
+from focuson.stats.inequality._subgroups import Compat, compat_mode, describe_settings
 from focuson.stats.inequality.difference_ratio import (
     BoolMatrix,
-    Compat,
     FloatArray,
     Matrix,
     ObjectArray,
-    _compat,
     _included,
     _Inputs,
     _inputs,
@@ -29,7 +28,6 @@ from focuson.stats.inequality.difference_ratio import (
     _levels,
     _normal_intervals,
     _require,
-    _settings,
 )
 
 #: healthequal replaces zero estimates by this before taking logs (MLD, TI), in mu too.
@@ -137,7 +135,7 @@ def bgv(
     >>> est.value.tolist(), np.round(est.extras["se"], 4).tolist()
     ([50.0], [18.3748])
     """
-    is_compat = _compat(compat)
+    is_compat = compat_mode(compat)
     inp = _inputs(y, se, pop)
     levels = _levels(confidence)
     included = _included(inp, ordered=False, force=False, measure="bgv")
@@ -169,7 +167,7 @@ def _log_measure(
     force: bool,
     compat: Compat,
 ) -> Estimate:
-    is_compat = _compat(compat)
+    is_compat = compat_mode(compat)
     inp = _inputs(y, se, pop)
     levels = _levels(confidence)
     included = _included(inp, ordered=False, force=force, measure=kind)
@@ -177,7 +175,7 @@ def _log_measure(
     negative = np.asarray((included & (inp.y < 0)).any(axis=1), dtype=bool)
     if negative.any() and not is_compat:
         raise ValueError(
-            f"y: {kind} needs estimates of 0 or more; negative in {_settings(negative)}"
+            f"y: {kind} needs estimates of 0 or more; negative in {describe_settings(negative)}"
         )
     p, total, s, no_se = _weights(inp, included)
     reason = reasons(inp.settings)

@@ -40,14 +40,23 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
-from focuson.stats._checks import confidence_levels, describe_groups
+from focuson.stats._checks import confidence_levels
 from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
-from focuson.stats.inequality._subgroups import as_matrix, check_population, per_setting, same_shape
+from focuson.stats.inequality._subgroups import (
+    Compat,
+    as_matrix,
+    check_population,
+    compat_mode,
+    describe_cells,
+    describe_settings,
+    flags,
+    per_setting,
+    same_shape,
+)
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.intp]
-Compat = Literal["healthequal-1.0.1"]
 
 #: healthequal's default seed for the simulation (``seed = 123456``).
 DEFAULT_SEED = 123456
@@ -387,23 +396,6 @@ _MEASURES = {
 }
 
 
-def _rows(bad: BoolArray) -> str:
-    return describe_groups(bad).replace("group", "setting")
-
-
-def _cells(bad: BoolArray) -> str:
-    cols = describe_groups(np.asarray(bad.any(axis=0))).replace("group", "subgroup")
-    return f"{_rows(np.asarray(bad.any(axis=1)))} ({cols})"
-
-
-def _flags(name: str, values: ArrayLike, settings: int) -> BoolArray:
-    arr = per_setting(name, values, settings)
-    bad = ~np.isin(arr, (0.0, 1.0))
-    if bad.any():
-        raise ValueError(f"{name}: must be 0/1 (or False/True); not so in {_rows(bad)}")
-    return arr == 1.0
-
-
 def _run(
     key: str,
     y: ArrayLike,
@@ -421,9 +413,7 @@ def _run(
     compat: Compat | None,
 ) -> Estimate:
     measure = _MEASURES[key]
-    if compat not in (None, "healthequal-1.0.1"):
-        raise ValueError(f"compat: expected None or 'healthequal-1.0.1', got {compat!r}")
-    is_compat = compat is not None
+    is_compat = compat_mode(compat)
 
     # ---- inputs -------------------------------------------------------------------------
     ym = as_matrix("y", y)
@@ -432,12 +422,15 @@ def _run(
     n, width = same_shape(y=ym, se=sm, pop=pm)
     if np.isinf(ym).any():
         raise ValueError(
-            f"y: must be finite (NaN marks a missing subgroup); infinite in {_cells(np.isinf(ym))}"
+            f"y: must be finite (NaN marks a missing subgroup); infinite in "
+            f"{describe_cells(np.isinf(ym))}"
         )
     if sm is not None:
         bad = np.isinf(sm) | (sm < 0)
         if bad.any():
-            raise ValueError(f"se: must be finite and not negative; not so in {_cells(bad)}")
+            raise ValueError(
+                f"se: must be finite and not negative; not so in {describe_cells(bad)}"
+            )
     if pm is not None:
         check_population(pm)
     if measure.weighted and pm is None:
@@ -451,16 +444,17 @@ def _run(
     bad_scale = ~np.isnan(scales) & ~(np.isfinite(scales) & (scales > 0))
     if bad_scale.any():
         raise ValueError(
-            f"scale: must be a positive number (100 for %); not so in {_rows(bad_scale)}"
+            f"scale: must be a positive number (100 for %); not so in "
+            f"{describe_settings(bad_scale)}"
         )
-    fav = _flags("favourable", favourable, n)
+    fav = flags("favourable", favourable, n)
     ref = _reference_column(reference, n, width) if measure.reference else np.full(n, -1)
     fixed = np.full(n, np.nan)
     if setting_average is not None and measure.mean == "unweighted":
         fixed = per_setting("setting_average", setting_average, n)
         if np.isinf(fixed).any():
             raise ValueError(
-                f"setting_average: must be finite; infinite in {_rows(np.isinf(fixed))}"
+                f"setting_average: must be finite; infinite in {describe_settings(np.isinf(fixed))}"
             )
 
     levels = confidence_levels(confidence)
@@ -493,17 +487,17 @@ def _run(
     if too_many.any():
         raise ValueError(
             "y: estimates are missing for more than 15% of subgroups in "
-            f"{_rows(too_many)} (pass force=True to drop them)"
+            f"{describe_settings(too_many)} (pass force=True to drop them)"
         )
     if (count < 3).any():
         raise ValueError(
             f"y: {measure.name} needs estimates for at least 3 subgroups; fewer in "
-            f"{_rows(count < 3)}"
+            f"{describe_settings(count < 3)}"
         )
     if measure.reference and (ref < 0).any():
         raise ValueError(
             f"reference: {measure.name} needs a reference subgroup (a column index); none in "
-            f"{_rows(ref < 0)}"
+            f"{describe_settings(ref < 0)}"
         )
     if pm is not None:
         weights = np.where(present, pm, 0.0)
@@ -646,7 +640,7 @@ def _reference_column(reference: int | ArrayLike, settings: int, width: int) -> 
     if bad.any():
         raise ValueError(
             f"reference: expected a subgroup column index 0..{width - 1} or -1 (none); "
-            f"not so in {_rows(bad)}"
+            f"not so in {describe_settings(bad)}"
         )
     return arr.astype(np.intp)
 

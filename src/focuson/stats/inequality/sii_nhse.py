@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike
 
 from focuson.stats._checks import confidence_levels
 from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
-from focuson.stats.inequality._subgroups import as_matrix, same_shape
+from focuson.stats.inequality._subgroups import as_matrix, describe_settings, same_shape
 from focuson.stats.inequality.sii_ohid import (
     DEFAULT_SEED,
     FloatArray,
@@ -34,7 +34,6 @@ from focuson.stats.inequality.sii_ohid import (
     midpoint_ranks,
     order_statistics,
     reps_label,
-    settings_text,
     simulate_fits,
     wls_weights,
 )
@@ -77,22 +76,24 @@ def _validate(
     for name, arr in named.items():
         if arr is not None and np.isinf(arr).any():
             bad = any_rows(np.isinf(arr))
-            raise ValueError(f"{name}: must be finite; infinite in {settings_text(bad)}")
+            raise ValueError(f"{name}: must be finite; infinite in {describe_settings(bad)}")
     if (local < 0).any():
         bad = any_rows(local < 0)
-        raise ValueError(f"local_pop: must not be negative; negative in {settings_text(bad)}")
+        raise ValueError(f"local_pop: must not be negative; negative in {describe_settings(bad)}")
     bad = np.isnan(national) | (national < 0)
     if bad.any():
         raise ValueError(
             "national_pop: must be given and not negative for every quantile; "
-            f"missing or negative in {settings_text(any_rows(bad))}"
+            f"missing or negative in {describe_settings(any_rows(bad))}"
         )
     empty = national.sum(axis=1) == 0
     if empty.any():
-        raise ValueError(f"national_pop: every quantile is zero in {settings_text(empty)}")
+        raise ValueError(f"national_pop: every quantile is zero in {describe_settings(empty)}")
     if lower is not None and upper is not None and (upper < lower).any():
         bad = any_rows(upper < lower)
-        raise ValueError(f"upper: must not be below lower; upper < lower in {settings_text(bad)}")
+        raise ValueError(
+            f"upper: must not be below lower; upper < lower in {describe_settings(bad)}"
+        )
 
 
 @overload

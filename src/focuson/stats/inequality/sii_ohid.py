@@ -28,9 +28,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
-from focuson.stats._checks import confidence_levels, describe_groups
+from focuson.stats._checks import confidence_levels
 from focuson.stats.estimate import Estimate, Interval, add_reason, level_label, reasons
-from focuson.stats.inequality._subgroups import as_matrix, same_shape
+from focuson.stats.inequality._subgroups import as_matrix, describe_settings, same_shape
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -45,11 +45,6 @@ MIN_REPETITIONS = 1000
 DRAW_BUDGET = 8_000_000
 
 _FLAVOUR = "OHID phe_sii, local ranks"
-
-
-def settings_text(bad: BoolArray) -> str:
-    """Name offending settings by 0-based position, e.g. ``"settings 2, 7"``."""
-    return describe_groups(bad).replace("group", "setting")
 
 
 def any_rows(mask: BoolArray) -> BoolArray:
@@ -267,16 +262,18 @@ def _check_values(
     for name, arr in named.items():
         if arr is not None and np.isinf(arr).any():
             bad = any_rows(np.isinf(arr))
-            raise ValueError(f"{name}: must be finite; infinite in {settings_text(bad)}")
+            raise ValueError(f"{name}: must be finite; infinite in {describe_settings(bad)}")
     if (population < 0).any():
         bad = any_rows(population < 0)
-        raise ValueError(f"population: must not be negative; negative in {settings_text(bad)}")
+        raise ValueError(f"population: must not be negative; negative in {describe_settings(bad)}")
     if se is not None and (se < 0).any():
         bad = any_rows(se < 0)
-        raise ValueError(f"se: must not be negative; negative in {settings_text(bad)}")
+        raise ValueError(f"se: must not be negative; negative in {describe_settings(bad)}")
     if lower is not None and upper is not None and (upper < lower).any():
         bad = any_rows(upper < lower)
-        raise ValueError(f"upper: must not be below lower; upper < lower in {settings_text(bad)}")
+        raise ValueError(
+            f"upper: must not be below lower; upper < lower in {describe_settings(bad)}"
+        )
     if value_type == 2:
         # As the package: the limits are checked whenever given, even if se is used instead.
         for name, arr in (("value", value), ("lower", lower), ("upper", upper)):
@@ -286,7 +283,7 @@ def _check_values(
             if outside.any():
                 raise ValueError(
                     f"{name}: proportions must be between 0 and 1 when value_type is 2; "
-                    f"outside in {settings_text(any_rows(outside))}"
+                    f"outside in {describe_settings(any_rows(outside))}"
                 )
 
 

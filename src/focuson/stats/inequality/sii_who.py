@@ -48,15 +48,23 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from focuson.stats._checks import confidence_levels, describe_groups
+from focuson.stats._checks import confidence_levels
 from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
-from focuson.stats.inequality._subgroups import as_matrix, check_population, per_setting, same_shape
+from focuson.stats.inequality._subgroups import (
+    Compat,
+    as_matrix,
+    check_population,
+    compat_mode,
+    describe_cells,
+    describe_settings,
+    per_setting,
+    same_shape,
+)
 from focuson.stats.intervals import z_value
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 Model = Literal["logistic", "linear"]
-Compat = Literal["healthequal-1.0.1"]
 
 #: Maximum IRLS iterations for the logistic model (convergence usually takes 5-8).
 MAX_ITERATIONS = 100
@@ -84,15 +92,6 @@ class _Fit:
     compat: bool
 
 
-def _rows(bad: BoolArray) -> str:
-    return describe_groups(bad).replace("group", "setting")
-
-
-def _cells(bad: BoolArray) -> str:
-    cols = describe_groups(np.asarray(bad.any(axis=0))).replace("group", "subgroup")
-    return f"{_rows(np.asarray(bad.any(axis=1)))} ({cols})"
-
-
 def _data_scale(y: FloatArray, present: BoolArray) -> FloatArray:
     """healthequal's guessed scale: per value the smallest of 1, 100, ..., 1e5 bounding it, else
     1e6; the largest over the setting."""
@@ -114,9 +113,7 @@ def _fit(
 ) -> _Fit:
     if model not in ("logistic", "linear"):
         raise ValueError(f"model: expected 'logistic' or 'linear', got {model!r}")
-    if compat not in (None, "healthequal-1.0.1"):
-        raise ValueError(f"compat: expected None or 'healthequal-1.0.1', got {compat!r}")
-    is_compat = compat is not None
+    is_compat = compat_mode(compat)
     logistic = model == "logistic"
 
     ym = as_matrix("y", y)
@@ -125,11 +122,13 @@ def _fit(
     n, width = same_shape(y=ym, se=sm, pop=pm)
     if np.isinf(ym).any():
         raise ValueError(
-            f"y: must be finite (NaN marks a missing subgroup); infinite in {_cells(np.isinf(ym))}"
+            f"y: must be finite (NaN marks a missing subgroup); infinite in "
+            f"{describe_cells(np.isinf(ym))}"
         )
     if sm is not None and (np.isinf(sm) | (sm < 0)).any():
         raise ValueError(
-            f"se: must be finite and not negative; not so in {_cells(np.isinf(sm) | (sm < 0))}"
+            f"se: must be finite and not negative; not so in "
+            f"{describe_cells(np.isinf(sm) | (sm < 0))}"
         )
     if pm is not None:
         check_population(pm)
@@ -141,12 +140,14 @@ def _fit(
     if (missing & (not force)).any():
         raise ValueError(
             "y: the SII/RII needs an estimate for every subgroup of an ordered dimension; "
-            f"missing in {_rows(missing)} (pass force=True to drop them)"
+            f"missing in {describe_settings(missing)} (pass force=True to drop them)"
         )
     yfill = np.where(present, ym, 0.0)
     count = present.sum(axis=1).astype(np.float64)
     if (count < 3).any():
-        raise ValueError(f"y: the SII/RII needs at least 3 subgroups; fewer in {_rows(count < 3)}")
+        raise ValueError(
+            f"y: the SII/RII needs at least 3 subgroups; fewer in {describe_settings(count < 3)}"
+        )
     if pm is not None:
         # healthequal checks that the orders left are consecutive when pop is given.
         first = np.argmax(present, axis=1)
@@ -155,13 +156,14 @@ def _fit(
         if gap.any():
             raise ValueError(
                 "y: subgroup orders must be consecutive, but a subgroup between two others is "
-                f"absent or dropped in {_rows(gap)}"
+                f"absent or dropped in {describe_settings(gap)}"
             )
     ymax = np.where(present, ym, -np.inf).max(axis=1)
     ymin = np.where(present, ym, np.inf).min(axis=1)
     if (ymax == ymin).any():
         raise ValueError(
-            f"y: all estimates are equal in {_rows(ymax == ymin)}; the SII/RII is not calculated"
+            f"y: all estimates are equal in "
+            f"{describe_settings(ymax == ymin)}; the SII/RII is not calculated"
         )
 
     # ---- the indicator scale ------------------------------------------------------------------
@@ -180,14 +182,14 @@ def _fit(
         bad = ~(np.isfinite(scales) & (scales > 0))
         if bad.any():
             raise ValueError(
-                f"scale: must be a positive number (100 for %); not so in {_rows(bad)}"
+                f"scale: must be a positive number (100 for %); not so in {describe_settings(bad)}"
             )
     if logistic and not is_compat:
         out_of_range = present & ((ym < 0) | (ym > scales[:, np.newaxis]))
         if out_of_range.any():
             raise ValueError(
                 "y: the logistic model needs 0 <= y <= scale; not so in "
-                f"{_cells(out_of_range)} (use model='linear' for unbounded indicators)"
+                f"{describe_cells(out_of_range)} (use model='linear' for unbounded indicators)"
             )
 
     # ---- populations, responses and prior weights ----------------------------------------------
