@@ -204,11 +204,11 @@ def write(rows: list[Row], path: Path) -> str:
         )
     lines += [
         "",
-        "Reading the table: the vectorised column computes every group in one call; the loop column",
-        "is the same method written group by group in plain Python/numpy, timed on the sample shown",
-        "and scaled up. For comparison, the R reference package PHEindicatormethods takes about 7.5 s",
-        "for DSRs of 20,000 groups (about 375 s at a million) and 0.33 s per SII group at 1e5",
-        "simulations on a similar machine.",
+        "Reading the table: the vectorised column computes every group in one call; the",
+        "loop column is the same method written group by group in plain Python/numpy, timed",
+        "on the sample shown and scaled up. For comparison, the R reference package",
+        "PHEindicatormethods takes about 7.5 s for DSRs of 20,000 groups (about 375 s at a",
+        "million) and 0.33 s per SII group at 1e5 simulations on a similar machine.",
     ]
     text = "\n".join(lines) + "\n"
     path.write_text(text)
