@@ -124,6 +124,12 @@ def simulate_fits(
     """
     settings, quantiles = mean.shape
     block = max(1, DRAW_BUDGET // draws)
+    if back is None:
+        # On the untransformed scale each refit is a linear combination of independent normals,
+        # so (slope, intercept) draws are exactly bivariate normal: draw those two directly
+        # instead of one value per quantile (the same distribution, 5-10x fewer random numbers).
+        yield from _simulate_linear_fits(mean, sd, w0, w1, draws, rng, block, need_intercept)
+        return
     for start in range(0, settings, block):
         rows = slice(start, min(settings, start + block))
         size = rows.stop - rows.start
@@ -144,6 +150,46 @@ def simulate_fits(
                 intercept += term
         del y, term
         yield rows, slope, intercept
+
+
+def _simulate_linear_fits(
+    mean: FloatArray,
+    sd: FloatArray,
+    w0: FloatArray,
+    w1: FloatArray,
+    draws: int,
+    rng: np.random.Generator,
+    block: int,
+    need_intercept: bool,
+) -> Iterator[tuple[slice, FloatArray, FloatArray | None]]:
+    """:func:`simulate_fits` without a back-transform: draw (slope, intercept) directly.
+
+    ``slope* = sum(w1 y*)`` and ``intercept* = sum(w0 y*)`` with ``y*_j ~ Normal(mean_j, sd_j)``
+    independent, so they are bivariate normal with means ``sum(w mean)``, variances
+    ``sum(w^2 sd^2)`` and covariance ``sum(w0 w1 sd^2)``; drawn by their Cholesky factor.
+    """
+    var = sd**2
+    slope_mean = (w1 * mean).sum(axis=1)
+    slope_sd = np.sqrt((w1**2 * var).sum(axis=1))
+    icpt_mean = (w0 * mean).sum(axis=1)
+    cov = (w0 * w1 * var).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Intercept = icpt_mean + a * z1 + b * z2, with z1 the slope's own standard normal.
+        a = np.where(slope_sd > 0, cov / slope_sd, 0.0)
+        b = np.sqrt(np.maximum((w0**2 * var).sum(axis=1) - a**2, 0.0))
+    settings = mean.shape[0]
+    for start in range(0, settings, block):
+        rows = slice(start, min(settings, start + block))
+        size = rows.stop - rows.start
+        z1 = rng.standard_normal((size, draws))
+        intercept = None
+        if need_intercept:
+            intercept = rng.standard_normal((size, draws))
+            intercept *= b[rows, np.newaxis]
+            intercept += icpt_mean[rows, np.newaxis] + a[rows, np.newaxis] * z1
+        z1 *= slope_sd[rows, np.newaxis]
+        z1 += slope_mean[rows, np.newaxis]
+        yield rows, z1, intercept
 
 
 def order_statistics(draws: FloatArray, positions: Sequence[int]) -> FloatArray:
@@ -425,7 +471,10 @@ def sii_ohid(
     ``Normal(value, se)`` on the log/logit scale for rates/proportions, back-transformed before the
     fit unless ``transform``; the limits are the order statistics at 1-based positions
     ``round(reps*(1-cv))`` and ``round(reps*cv)``, ``cv = level + (1-level)/2``, without
-    interpolation. RII draws are ``(slope + intercept) / intercept``. With ``transform``, the
+    interpolation. RII draws are ``(slope + intercept) / intercept``. When nothing is
+    back-transformed before the fit, each refit is linear in the normal draws, so the (slope,
+    intercept) pairs are drawn directly from their exact bivariate normal distribution (the
+    package's distribution, with 5-10x fewer random numbers). With ``transform``, the
     limits are mapped back around the fitted midpoint: ``f(mid + s/2) - f(mid - s/2)`` for a slope
     limit ``s``. numpy's generator cannot reproduce R's random numbers, so limits agree with the
     package's only within Monte Carlo error (at 1e5 reps about 1% of the interval width); draws
