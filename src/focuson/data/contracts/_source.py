@@ -1,0 +1,554 @@
+"""Opening a user's table file: its header or schema, and telling a row's line or row number.
+
+Nothing here reads the data rows into Python. The header (CSV) or schema (Parquet) is read to
+match columns; DuckDB reads the rows. Only when a check has failed are a few facts computed in
+Python: the line a record starts on (by streaming the file up to that record), or the line and
+column of the first byte that is not UTF-8. No value from a data row is ever put in a message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import gzip
+import hashlib
+import io
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from focuson.data.contracts._sql import SourceKind, ident, lit
+from focuson.data.contracts.columns import Contract
+from focuson.data.contracts.errors import DataContractError
+from focuson.data.contracts.mapping import TableMapping
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where one record is: its file, and its 1-based line (CSV) or row (Parquet)."""
+
+    path: Path
+    line: int | None = None
+    row: int | None = None
+    record: int = 0  # 0-based data record, the fallback when the line cannot be told
+
+    @property
+    def where(self) -> str:
+        """``"line N"``, ``"row N"`` or ``"data row N"``."""
+        if self.line is not None:
+            return f"line {self.line}"
+        if self.row is not None:
+            return f"row {self.row}"
+        return f"data row {self.record + 1}"
+
+
+@dataclass
+class Source:
+    """One table's input: its files, columns, and which contract columns it holds."""
+
+    mapping: TableMapping
+    contract: Contract
+    files: tuple[Path, ...]
+    names: tuple[str, ...]  # CSV header cells or Parquet column names
+    kinds: dict[str, SourceKind]  # column name -> how it arrives
+    present: dict[str, str]  # contract column -> the user's column
+    gzipped: bool = False
+    rows_per_file: tuple[int, ...] = ()
+    absent: tuple[str, ...] = field(default=())  # optional contract columns not provided
+
+    @property
+    def table(self) -> str:
+        """The contract table."""
+        return self.contract.name
+
+    @property
+    def file_label(self) -> str:
+        """The file name used in messages (the folder's, for Parquet parts)."""
+        return self.mapping.path.name
+
+    def label(self, column: str) -> str:
+        """``"gender (sex)"``: the user's name and the contract name, when they differ."""
+        user = self.present.get(column, self.mapping.user_name(column))
+        shown = user if re.fullmatch(r"[A-Za-z0-9_.+-]+", user) else repr(user)
+        return shown if user == column else f"{shown} ({column})"
+
+    def ref(self, column: str) -> str:
+        """SQL naming the source column that holds a contract column."""
+        user = self.present[column]
+        if self.mapping.format == "csv":
+            return f"c{self.names.index(user)}"
+        return ident(user)
+
+    def scan_sql(self) -> str:
+        """The table function that reads the file(s)."""
+        if self.mapping.format == "parquet":
+            files = ", ".join(lit(str(p)) for p in self.files)
+            return f"read_parquet([{files}])"
+        columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(self.names)))
+        return (
+            f"read_csv({lit(str(self.files[0]))}, header = true, auto_detect = false, "
+            f"columns = {{{columns}}}, delim = {lit(self.mapping.delimiter)}, quote = '\"', "
+            f"escape = '\"', strict_mode = true, null_padding = false, "
+            f"compression = '{'gzip' if self.gzipped else 'none'}')"
+        )
+
+    def locate(self, records: list[int]) -> dict[int, Location]:
+        """The file and line (CSV) or row (Parquet) of 0-based data records."""
+        if self.mapping.format == "parquet":
+            out = {}
+            for rec in records:
+                offset = 0
+                for path, n in zip(self.files, self.rows_per_file, strict=True):
+                    if rec < offset + n:
+                        out[rec] = Location(path, row=rec - offset + 1, record=rec)
+                        break
+                    offset += n
+                else:
+                    out[rec] = Location(self.files[0], record=rec)
+            return out
+        lines = _csv_lines(self.files[0], self.gzipped, self.mapping.delimiter, set(records))
+        return {r: Location(self.files[0], line=lines.get(r), record=r) for r in records}
+
+    def error(
+        self,
+        loc: Location | None,
+        column: str | None,
+        text: str,
+        *,
+        expected: str | None = None,
+        count: int | None = None,
+    ) -> DataContractError:
+        """An error located in this table: ``"<file>, line <n>, column <c>: <text>"``."""
+        path = loc.path if loc is not None else self.mapping.path
+        parts = [path.name]
+        if loc is not None:
+            parts.append(loc.where)
+        if column is not None:
+            parts.append(f"column {self.label(column)}")
+        user = None
+        if column is not None:
+            user = self.present.get(column, self.mapping.user_name(column))
+        return DataContractError(
+            ", ".join(parts) + ": " + text,
+            path=path,
+            line=loc.line if loc else None,
+            row=loc.row if loc else None,
+            column=user,
+            contract_column=column,
+            table=self.table,
+            expected=expected,
+            count=count,
+        )
+
+    def fingerprint(self) -> tuple[tuple[str, str, int], ...]:
+        """(path, SHA-256, size in bytes) of each file, read once in chunks.
+
+        For CSV the same pass checks that the text is UTF-8 (decoding in C, chunk by chunk),
+        so that DuckDB never reads a file in another encoding.
+
+        Raises
+        ------
+        DataContractError
+            If a CSV file is not UTF-8, naming the line and column of the first bad byte.
+        """
+        out = []
+        for path in self.files:
+            h = hashlib.sha256()
+            size = 0
+            text = self.mapping.format == "csv"
+            decoder = codecs.getincrementaldecoder("utf-8")() if text and not self.gzipped else None
+            good = True
+            with path.open("rb") as f:
+                while chunk := f.read(_CHUNK):
+                    h.update(chunk)
+                    size += len(chunk)
+                    if decoder is not None and good:
+                        good = _decodes(decoder, chunk)
+            if decoder is not None and good:
+                good = _decodes(decoder, b"", final=True)
+            if text and self.gzipped:
+                good = self._gzip_decodes(path)
+            if not good:
+                raise self.encoding_error()
+            out.append((str(path.resolve()), h.hexdigest(), size))
+        return tuple(out)
+
+    def _gzip_decodes(self, path: Path) -> bool:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            with gzip.open(path, "rb") as f:
+                while chunk := f.read(_CHUNK):
+                    if not _decodes(decoder, chunk):
+                        return False
+        except (OSError, EOFError, zlib.error):
+            raise self.error(
+                None,
+                None,
+                "looks gzip-compressed but cannot be decompressed; expected a complete .gz file",
+            ) from None
+        return _decodes(decoder, b"", final=True)
+
+    def duckdb_error(self, exc: duckdb.Error) -> DataContractError:
+        """Turn a DuckDB CSV read error into a located error, without the offending line."""
+        text = str(exc)
+        if "unicode" in text.lower() or "utf-8" in text.lower() or "utf8" in text.lower():
+            return self.encoding_error()
+        m = re.search(r"Line:\s*(\d+)", text)
+        line = int(m.group(1)) if m else None
+        loc = Location(self.files[0], line=line) if line else None
+        shape = re.search(r"Expected Number of Columns:\s*(\d+)\s+Found:\s*(\d+)", text)
+        if shape:
+            want, found = int(shape.group(1)), int(shape.group(2))
+            what = "fewer" if found < want else "more"
+            return self.error(
+                loc,
+                None,
+                f"expected {want} values separated by {_delimiter_words(self.mapping.delimiter)} "
+                f"(one per header column), found {found}: the line has {what} values than the "
+                "header; check for an unquoted separator or a missing value",
+                expected=f"{want} values",
+            )
+        if "quote" in text.lower():
+            return self.error(
+                loc, None, 'a quoted value is not closed; expected every " to be paired'
+            )
+        return self.error(
+            loc,
+            None,
+            f"not readable as CSV ({type(exc).__name__}); expected UTF-8 text with a header "
+            f"line and values separated by {_delimiter_words(self.mapping.delimiter)}",
+        )
+
+    def encoding_error(self) -> DataContractError:
+        """The error for a file that is not UTF-8, naming the line and column of the first bad
+        byte."""
+        found = _first_bad_utf8(self.files[0], self.gzipped)
+        fix = (
+            "wrong encoding: expected UTF-8 text; the file was probably saved as Windows-1252 "
+            "or Latin-1, so save it again as UTF-8 ('CSV UTF-8' in Excel)"
+        )
+        if found is None:
+            return self.error(None, None, fix, expected="UTF-8 text")
+        line, prefix = found
+        loc = Location(self.files[0], line=line)
+        column = None
+        cells = next(csv.reader([prefix + "x"], delimiter=self.mapping.delimiter), [""])
+        position = len(cells) - 1
+        if line > 1 and 0 <= position < len(self.names):
+            user = self.names[position]
+            column = next((c for c, u in self.present.items() if u == user), None)
+            if column is None:  # a column the contract does not read: name it as the user does
+                return DataContractError(
+                    f"{loc.path.name}, line {line}, column {user}: {fix}",
+                    path=loc.path,
+                    line=line,
+                    column=user,
+                    table=self.table,
+                    expected="UTF-8 text",
+                )
+        return self.error(loc, column, fix, expected="UTF-8 text")
+
+
+def _decodes(decoder: codecs.IncrementalDecoder, chunk: bytes, *, final: bool = False) -> bool:
+    try:
+        decoder.decode(chunk, final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _delimiter_words(d: str) -> str:
+    return {",": "commas", "\t": "tabs", ";": "semicolons", "|": "bars"}.get(d, repr(d))
+
+
+# -- opening ----------------------------------------------------------------------------------
+
+
+def open_source(mapping: TableMapping, contract: Contract, label: str) -> Source:
+    """Check a table's file exists, read its header or schema and match the contract columns.
+
+    Parameters
+    ----------
+    mapping
+        The table's mapping.
+    contract
+        Its contract.
+    label
+        The mapping file's name, for messages about the mapping.
+
+    Raises
+    ------
+    DataContractError
+        File or folder not found; empty file; a spreadsheet, UTF-16 or non-UTF-8 text; a header
+        with repeated names; a required (or mapped) column missing; not a Parquet file; Parquet
+        parts with different columns.
+    """
+    path = mapping.path
+    if not path.exists():
+        raise DataContractError(
+            f"{label}, tables.{contract.name}.path: file not found: {path}; expected a "
+            f"{mapping.format.upper()} file (paths are relative to the mapping file)",
+            path=path,
+            table=contract.name,
+            key=f"tables.{contract.name}.path",
+        )
+    if mapping.format == "csv":
+        return _open_csv(mapping, contract)
+    return _open_parquet(mapping, contract)
+
+
+def _open_csv(mapping: TableMapping, contract: Contract) -> Source:
+    path = mapping.path
+    if path.is_dir():
+        raise DataContractError(
+            f"{path.name}: is a folder; expected a CSV file", path=path, table=contract.name
+        )
+    with path.open("rb") as f:
+        head = f.read(4)
+    gzipped = head[:2] == b"\x1f\x8b"
+    source = Source(mapping, contract, (path,), (), {}, {}, gzipped=gzipped)
+    if gzipped:
+        try:
+            with gzip.open(path, "rb") as g:
+                head = g.read(4)
+        except (OSError, EOFError, zlib.error):
+            raise source.error(
+                None,
+                None,
+                "looks gzip-compressed but cannot be decompressed; expected a complete .gz file",
+            ) from None
+    if not head:
+        raise source.error(None, None, "the file is empty; expected a header line")
+    if head[:4] == b"PK\x03\x04":
+        raise source.error(
+            None,
+            None,
+            "is a zip archive or an Excel workbook, not CSV text; expected a CSV file (in "
+            "Excel: Save As 'CSV UTF-8')",
+        )
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise source.error(
+            Location(path, line=1),
+            None,
+            "wrong encoding: the file is UTF-16 (Excel 'Unicode Text'); expected UTF-8 text, "
+            "so save it again as 'CSV UTF-8'",
+            expected="UTF-8 text",
+        )
+    try:
+        with _open_binary(path, gzipped) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            first = next(csv.reader(text, delimiter=mapping.delimiter), None)
+    except UnicodeDecodeError:
+        # name the bad byte's column: read the header again, replacing undecodable bytes
+        with _open_binary(path, gzipped) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+            first = next(csv.reader(text, delimiter=mapping.delimiter), None) or []
+        source.names = tuple(cell.strip() for cell in first)
+        with contextlib.suppress(DataContractError):  # a missing column is reported later
+            _match_columns(source, None)
+        raise source.encoding_error() from None
+    except csv.Error:
+        raise source.error(
+            Location(path, line=1), None, "the header line is not readable as CSV"
+        ) from None
+    if not first or not any(cell.strip() for cell in first):
+        raise source.error(
+            Location(path, line=1), None, "no header; expected a header line naming the columns"
+        )
+    names = tuple(cell.strip() for cell in first)
+    seen: set[str] = set()
+    for name in names:
+        if name and name in seen:
+            raise DataContractError(
+                f"{path.name}, line 1, column {name}: the header repeats this column; expected "
+                "each column name once",
+                path=path,
+                line=1,
+                column=name,
+                table=contract.name,
+            )
+        seen.add(name)
+    source.names = names
+    source.kinds = dict.fromkeys(names, "text")
+    _match_columns(source, Location(path, line=1))
+    return source
+
+
+def _open_parquet(mapping: TableMapping, contract: Contract) -> Source:
+    path = mapping.path
+    files = tuple(sorted(path.glob("*.parquet"))) if path.is_dir() else (path,)
+    source = Source(mapping, contract, files, (), {}, {})
+    if not files:
+        raise source.error(None, None, "the folder holds no *.parquet files; expected parts")
+    schemas: list[pa.Schema] = []
+    counts = []
+    for f in files:
+        try:
+            meta = pq.read_metadata(f)
+            schemas.append(meta.schema.to_arrow_schema())
+            counts.append(meta.num_rows)
+        except (pa.ArrowException, OSError):
+            raise DataContractError(
+                f'{f.name}: not a Parquet file; expected a Parquet file, or format = "csv"',
+                path=f,
+                table=contract.name,
+            ) from None
+    names = tuple(schemas[0].names)
+    for f, schema in zip(files[1:], schemas[1:], strict=True):
+        if tuple(schema.names) != names:
+            raise DataContractError(
+                f"{f.name}: its columns differ from those of {files[0].name}; expected every "
+                "part of a table to have the same columns",
+                path=f,
+                table=contract.name,
+            )
+    source.names = names
+    source.kinds = {n: _arrow_kind(schemas[0].field(n).type) for n in names}
+    source.rows_per_file = tuple(counts)
+    _match_columns(source, None)
+    return source
+
+
+def _arrow_kind(t: pa.DataType) -> SourceKind:
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if pa.types.is_date32(t):
+        return "date"
+    if pa.types.is_timestamp(t) and t.tz is None:
+        return "timestamp"
+    if pa.types.is_integer(t):
+        return "integer"
+    if pa.types.is_floating(t) or pa.types.is_decimal(t):
+        return "float"
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return "string"
+    return "other"
+
+
+def _match_columns(source: Source, loc: Location | None) -> None:
+    names = set(source.names)
+    absent = []
+    for col in source.contract.columns:
+        user = source.mapping.user_name(col.name)
+        if user in names:
+            source.present[col.name] = user
+        elif col.required or col.name in source.mapping.columns:
+            found = ", ".join(source.names)
+            hint = ""
+            close = [n for n in source.names if n.lower() == user.lower()]
+            if close:
+                hint = f" (did you mean {close[0]}?)"
+            how = (
+                f"mapped to {col.name} in the mapping file"
+                if col.name in source.mapping.columns
+                else f"the contract name; map your column to {col.name} under "
+                f"[tables.{source.table}.columns] if it has another name"
+            )
+            raise source.error(
+                loc,
+                col.name,
+                f"missing; expected a column named {user} ({how}){hint}. Columns found: {found}",
+                expected=f"a column named {user}",
+            )
+        else:
+            absent.append(col.name)
+    source.absent = tuple(absent)
+
+
+# -- locating records on the error path ------------------------------------------------------
+
+
+def _open_binary(path: Path, gzipped: bool) -> BinaryIO:
+    if gzipped:
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def _csv_lines(path: Path, gzipped: bool, delimiter: str, records: set[int]) -> dict[int, int]:
+    """The 1-based line each wanted 0-based data record starts on (blank lines skipped, as
+    DuckDB skips them). Streams the file up to the last wanted record.
+
+    Fast path: when the bytes up to the last wanted record hold no quote and no blank line,
+    every line is one record and record r is on line r + 2 (checked on the bytes, in C). Else
+    the file is parsed with the csv module up to that record.
+    """
+    found: dict[int, int] = {}
+    if not records:
+        return found
+    if _plain_prefix(path, gzipped, max(records) + 2):
+        return {r: r + 2 for r in records}
+    last = max(records)
+    try:
+        with _open_binary(path, gzipped) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+            reader = csv.reader(text, delimiter=delimiter)
+            next(reader, None)
+            previous, count = reader.line_num, 0
+            for row in reader:
+                if row:
+                    if count in records:
+                        found[count] = previous + 1
+                    if count >= last:
+                        break
+                    count += 1
+                previous = reader.line_num
+    except csv.Error:  # a field beyond the csv module's size limit: fall back to record numbers
+        return {}
+    return found
+
+
+def _plain_prefix(path: Path, gzipped: bool, lines: int) -> bool:
+    """Whether the first ``lines`` lines of a file hold no quote and no blank line."""
+    seen = 0
+    last = b"\n"  # the byte before the current chunk (a file may not start with a blank line)
+    with _open_binary(path, gzipped) as f:
+        while chunk := f.read(_CHUNK):
+            n = chunk.count(b"\n")
+            if seen + n >= lines:  # cut the chunk after the wanted line's newline
+                end = -1
+                for _ in range(lines - seen):
+                    end = chunk.find(b"\n", end + 1)
+                chunk = chunk[: end + 1]
+            text = last + chunk
+            if b'"' in chunk or b"\n\n" in text or b"\n\r\n" in text:
+                return False
+            seen += chunk.count(b"\n")
+            if seen >= lines:
+                return True
+            last = chunk[-2:]
+    return False
+
+
+def _first_bad_utf8(path: Path, gzipped: bool) -> tuple[int, str] | None:
+    """The line of the first byte that is not UTF-8, and the text of that line before it."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 0
+    tail = b""  # the bytes of the current line read before this chunk
+    with _open_binary(path, gzipped) as f:
+        while chunk := f.read(_CHUNK):
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                at = exc.start - pending  # negative: the bad sequence began in the last chunk
+                before = tail + chunk[:at] if at >= 0 else tail[: len(tail) + at]
+                line = lines + (chunk[:at].count(b"\n") if at > 0 else 0) + 1
+                prefix = before[before.rfind(b"\n") + 1 :]
+                return line, prefix.decode("utf-8", errors="replace")
+            lines += chunk.count(b"\n")
+            cut = chunk.rfind(b"\n")
+            tail = chunk[cut + 1 :] if cut >= 0 else (tail + chunk)[-_CHUNK:]
+    try:
+        decoder.decode(b"", True)
+    except UnicodeDecodeError:  # the file ends inside a multi-byte character
+        return lines + 1, tail.decode("utf-8", errors="replace")
+    return None
