@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from focuson import __version__
 
@@ -19,6 +19,11 @@ app = typer.Typer(
 )
 
 DEFAULT_DATA = Path("..") / "shared" / "data"
+STEP_NAMES = {
+    "areas": "Small areas",
+    "people": "People and activity",
+    "files": "Writing tables",
+}
 
 
 def _console() -> Console:
@@ -44,8 +49,79 @@ def main(
     """focuson: find, study and keep measuring health inequalities."""
 
 
-def _default_data_dir() -> Path:
-    return Path(os.environ.get("FOCUSON_REFERENCE_DATA", DEFAULT_DATA))
+def _reference_dir(given: Path | None) -> Path | None:
+    """The reference data folder: as given, else $FOCUSON_REFERENCE_DATA or ../shared/data."""
+    if given is not None:
+        return given
+    default = Path(os.environ.get("FOCUSON_REFERENCE_DATA", DEFAULT_DATA))
+    return default if (default / "imd").is_dir() else None
+
+
+class _Bar:
+    """Turns the generator's ``(step, done, total)`` callbacks into a rich progress bar."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if step not in self.tasks:
+            self.tasks[step] = self.progress.add_task(STEP_NAMES.get(step, step), total=total)
+        self.progress.update(self.tasks[step], completed=done, total=total)
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Folder to write the Parquet tables to.")],
+    scale: Annotated[
+        float, typer.Option(help="1 = about 2.1 million people; 0.01 for tests, 10 for benchmarks.")
+    ] = 0.05,
+    seed: Annotated[int | None, typer.Option(help="Random seed (same seed, same data).")] = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option(
+            help="Reference data folder for real LSOAs, IMD and populations. "
+            "Default: $FOCUSON_REFERENCE_DATA or ../shared/data when present, else built-in "
+            "borough profiles."
+        ),
+    ] = None,
+) -> None:
+    """Generate a synthetic North West London population with planted inequalities."""
+    from focuson.data.synthetic import DEFAULT_SEED, generate
+
+    console = _console()
+    if not 0 < scale <= 20:
+        console.print(f"[red]--scale must be above 0 and at most 20, got {scale}.[/red]")
+        raise typer.Exit(code=2)
+    reference_dir = _reference_dir(reference)
+    if reference is not None and not reference.is_dir():
+        console.print(f"[red]No reference data folder at {reference}.[/red]")
+        raise typer.Exit(code=2)
+    with _progress(console) as progress:
+        summary = generate(
+            out,
+            scale=scale,
+            seed=DEFAULT_SEED if seed is None else seed,
+            reference_dir=reference_dir,
+            progress=_Bar(progress),
+        )
+    areas = f"real LSOAs from {reference_dir}" if reference_dir else "built-in borough profiles"
+    console.print(
+        f"Wrote {summary.people:,} people and {summary.activity_rows:,} activity rows to {out} "
+        f"in {summary.seconds:.1f} s ({areas}); planted effects in {summary.truth.name}, "
+        f"mapping for the data contracts in {summary.mapping.name}."
+    )
 
 
 @app.command()
@@ -57,90 +133,71 @@ def demo(
             "Default: $FOCUSON_REFERENCE_DATA or ../shared/data."
         ),
     ] = None,
+    out: Annotated[Path, typer.Option(help="Where the synthetic population is written.")] = Path(
+        "var"
+    )
+    / "demo",
+    scale: Annotated[float, typer.Option(help="Size of the synthetic population.")] = 0.05,
     borough: Annotated[
-        str | None, typer.Option(help="Show one borough's deciles (name, e.g. Brent).")
-    ] = None,
+        str, typer.Option(help="The borough whose IMD deciles are shown in full.")
+    ] = "Brent",
 ) -> None:
-    """Indicator statistics on real North West London data: % aged 65+ by IMD decile, with SII."""
-    from focuson.demo import DemoDataError, compute
+    """Generate a synthetic population, validate it, and show inequality statistics.
+
+    Then, when the reference data folder is present, the same statistics on real North West
+    London data (% of residents aged 65+ by IMD decile).
+    """
+    from focuson import console_tables
+    from focuson.demo_population import DemoDataError, compute, england_decile_population
+    from focuson.demo_waits import run
 
     console = _console()
-    data_dir: Path | None = data or _default_data_dir()
-    if data is None and not (data_dir / "imd").is_dir():  # type: ignore[operator]
+    reference_dir = _reference_dir(data)
+    if data is not None and not (data / "imd").is_dir():
         console.print(
-            f"[yellow]No reference data folder at {data_dir}:[/yellow] showing [bold]made-up "
-            "(synthetic) data[/bold]. Give --data or set FOCUSON_REFERENCE_DATA to use the real "
-            "IMD and population files."
+            f"[red]Cannot run the demo:[/red] {data}: no imd/ folder. Point --data at the folder "
+            "holding the reference data (the one with imd/ and population/ inside)."
         )
-        data_dir = None
+        raise typer.Exit(code=2)
+
+    national = None
+    if reference_dir is not None:
+        deciles = england_decile_population(reference_dir)
+        national = deciles.reshape(5, 2).sum(axis=1)
+    console.print("[bold]1. A synthetic North West London[/bold] (made up; planted inequalities)")
+    with _progress(console) as progress:
+        waits = run(
+            out,
+            scale=scale,
+            reference_dir=reference_dir,
+            national_quintile_population=national,
+            progress=_Bar(progress),
+        )
+    console.print(
+        f"Loaded {waits.rows_loaded:,} rows in {waits.tables_loaded} tables through the data "
+        "contracts: every check passed."
+    )
+    console.print(console_tables.waits_by_borough(waits.by_borough, scale=scale))
+
+    console.print("[bold]2. Real reference data[/bold]")
+    if reference_dir is None:
+        console.print(
+            "[yellow]No reference data folder found[/yellow] (../shared/data or "
+            "$FOCUSON_REFERENCE_DATA); showing made-up (synthetic) data instead. Give --data to "
+            "use the real IMD and population files."
+        )
     try:
         with console.status("Reading reference data and computing statistics..."):
-            result = compute(data_dir)
+            result = compute(reference_dir)
     except DemoDataError as exc:
         console.print(f"[red]Cannot run the demo:[/red] {exc}")
         raise typer.Exit(code=2) from exc
-
-    table = result.by_decile
-    if borough is not None:
-        table = table[table["lad19nm"].str.lower() == borough.lower()]
-        if table.empty:
-            names = ", ".join(result.by_borough["lad19nm"])
-            console.print(f"[red]No borough called {borough!r}.[/red] Choose one of: {names}")
-            raise typer.Exit(code=2)
-
-    out = Table(
-        title="Residents aged 65+ by national IMD 2019 decile (1 = most deprived), mid-2020"
-        + (" [SYNTHETIC]" if data_dir is None else ""),
-        caption="Wilson 95% intervals (PHEindicatormethods phe_proportion). "
-        "Contains public sector information licensed under the Open Government Licence v3.0.",
-    )
-    for name, justify in [
-        ("Borough", "left"),
-        ("IMD decile", "right"),
-        ("LSOAs", "right"),
-        ("Population", "right"),
-        ("Aged 65+", "right"),
-        ("% aged 65+", "right"),
-        ("95% CI", "right"),
-        ("Note", "left"),
-    ]:
-        out.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for row in table.to_dict("records"):
-        has_value = row["note"] == ""
-        out.add_row(
-            str(row["lad19nm"]),
-            str(row["imd_decile"]),
-            f"{row['lsoas']:,.0f}",
-            f"{row['population']:,.0f}",
-            f"{row['aged_65_plus']:,.0f}",
-            f"{row['pct_65_plus']:.1f}" if has_value else "NA",
-            f"{row['lower95']:.1f} to {row['upper95']:.1f}" if has_value else "",
-            str(row["note"]),
-        )
-    console.print(out)
-
-    summary = result.by_borough
-    if borough is not None:
-        summary = summary[summary["lad19nm"].str.lower() == borough.lower()]
-    sii = Table(
-        title="Slope index of inequality in % aged 65+ across IMD 2019 deciles (percentage points)",
-        caption="Positive: a higher share aged 65+ at the most deprived end. NHS England flavour: "
-        "national ranks, 10,000 simulations. OHID flavour: local ranks (PHEindicatormethods "
-        "phe_sii), 100,000 simulations; it needs every decile present in the borough.",
-    )
-    for name in ["Borough", "SII, NHS England", "95% CI", "SII, OHID", "95% CI", "Note"]:
-        sii.add_column(name, justify="left" if name in ("Borough", "Note") else "right")
-    for row in summary.to_dict("records"):
-        cells = [str(row["lad19nm"])]
-        for flavour in ("nhse", "ohid"):
-            if row[f"sii_{flavour}_note"]:
-                cells += ["NA", ""]
-            else:
-                cells += [
-                    f"{row[f'sii_{flavour}']:.2f}",
-                    f"{row[f'sii_{flavour}_lower']:.2f} to {row[f'sii_{flavour}_upper']:.2f}",
-                ]
-        notes = [row["sii_nhse_note"], row["sii_ohid_note"] and f"OHID: {row['sii_ohid_note']}"]
-        cells.append("; ".join(n for n in notes if n))
-        sii.add_row(*cells)
-    console.print(sii)
+    synthetic = reference_dir is None
+    table = result.by_decile[result.by_decile["lad19nm"].str.lower() == borough.lower()]
+    if table.empty:
+        names = ", ".join(result.by_borough["lad19nm"])
+        console.print(f"[red]No borough called {borough!r}.[/red] Choose one of: {names}")
+        raise typer.Exit(code=2)
+    console.print(console_tables.population_by_decile(table, synthetic=synthetic))
+    console.print(f"(--borough NAME shows another borough; {borough} shown.)")
+    console.print(console_tables.population_sii(result.by_borough, synthetic=synthetic))

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -15,6 +16,11 @@ needs_data = pytest.mark.skipif(
     not (SHARED_DATA / "imd").is_dir(),
     reason="the shared reference data folder is not next to the project",
 )
+WIDE = {"COLUMNS": "200"}
+
+
+def _text(result) -> str:
+    return " ".join(result.stdout.split())
 
 
 def test_version():
@@ -23,21 +29,56 @@ def test_version():
     assert __version__ in result.stdout
 
 
-def test_help_lists_demo():
+def test_help_lists_commands():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
     assert "demo" in result.stdout
+    assert "synth" in result.stdout
 
 
-def test_demo_without_data_says_what_to_do(tmp_path):
-    result = runner.invoke(app, ["demo", "--data", str(tmp_path)])
+def test_demo_with_a_wrong_data_folder_says_what_to_do(tmp_path):
+    result = runner.invoke(app, ["demo", "--data", str(tmp_path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
-    assert "Point --data at the folder" in " ".join(result.stdout.split())
+    assert "Point --data at the folder" in _text(result)
+
+
+def test_demo_without_a_reference_folder_runs_on_labelled_synthetic_data(tmp_path):
+    env = {"FOCUSON_REFERENCE_DATA": str(tmp_path / "absent"), **WIDE}
+    result = runner.invoke(
+        app, ["demo", "--out", str(tmp_path / "demo"), "--scale", "0.02"], env=env
+    )
+    assert result.exit_code == 0, result.stdout
+    text = _text(result)
+    assert "every check passed" in text
+    assert "RTT pathways treated within 18 weeks" in text
+    assert "No reference data folder found" in text
+    assert "[SYNTHETIC]" in text
+    assert (tmp_path / "demo" / "truth.json").is_file()
 
 
 @needs_data
-def test_demo_prints_table_for_every_borough_and_decile():
-    from focuson.demo import compute
+def test_demo_on_real_data_prints_deciles_and_both_sii_flavours(tmp_path):
+    args = ["demo", "--data", str(SHARED_DATA), "--out", str(tmp_path), "--scale", "0.02"]
+    result = runner.invoke(app, [*args, "--borough", "Harrow"], env=WIDE)
+    assert result.exit_code == 0, result.stdout
+    text = _text(result)
+    assert "no LSOAs in this decile" in text  # Harrow has no LSOA in national decile 1
+    assert "SII, NHS England" in text
+    assert "SII, OHID" in text
+    assert "[SYNTHETIC]" not in text
+
+
+@needs_data
+def test_demo_rejects_an_unknown_borough(tmp_path):
+    args = ["demo", "--out", str(tmp_path), "--scale", "0.02", "--borough", "Camden"]
+    result = runner.invoke(app, args, env={"FOCUSON_REFERENCE_DATA": str(SHARED_DATA), **WIDE})
+    assert result.exit_code == 2
+    assert "Choose one of" in _text(result)
+
+
+@needs_data
+def test_population_table_counts_every_lsoa_and_person():
+    from focuson.demo_population import compute
 
     table = compute(SHARED_DATA).by_decile
     assert len(table) == 8 * 10
@@ -52,18 +93,8 @@ def test_demo_prints_table_for_every_borough_and_decile():
 
 
 @needs_data
-def test_demo_command_for_one_borough():
-    result = runner.invoke(
-        app, ["demo", "--data", str(SHARED_DATA), "--borough", "Harrow"], env={"COLUMNS": "200"}
-    )
-    assert result.exit_code == 0, result.stdout
-    assert "Harrow" in result.stdout and "no LSOAs in this decile" in result.stdout
-    assert "Brent" not in result.stdout
-
-
-@needs_data
-def test_demo_gives_both_sii_flavours_and_says_why_one_is_missing():
-    from focuson.demo import compute
+def test_population_sii_in_both_flavours_says_why_one_is_missing():
+    from focuson.demo_population import compute
 
     summary = compute(SHARED_DATA).by_borough.set_index("lad19nm")
     assert len(summary) == 8
@@ -77,13 +108,33 @@ def test_demo_gives_both_sii_flavours_and_says_why_one_is_missing():
     assert summary.loc["Ealing", "sii_ohid_note"] == ""
 
 
-def test_demo_without_a_reference_folder_runs_on_labelled_synthetic_data(tmp_path):
-    result = runner.invoke(
-        app,
-        ["demo", "--borough", "Brent"],
-        env={"FOCUSON_REFERENCE_DATA": str(tmp_path), "COLUMNS": "200"},
-    )
+def test_waits_demo_recovers_the_planted_deprivation_gradient(tmp_path):
+    from focuson.demo_waits import run
+
+    result = run(tmp_path, scale=0.05)
+    # truth.json plants 50% within 18 weeks in quintile 1 rising to 65% in quintile 5: a slope
+    # of about 15 points over 0.8 of the rank scale. Every borough's SII should be positive.
+    assert (result.by_borough["sii"] > 0).all()
+    pooled = result.by_quintile.groupby("quintile")[["within_published", "pathways_published"]]
+    share = pooled.sum().eval("within_published / pathways_published")
+    assert share.is_monotonic_increasing
+    assert abs(share.loc[1] - 0.50) < 0.03 and abs(share.loc[5] - 0.65) < 0.03
+    # Published counts are disclosure-controlled: multiples of 5, nothing from 1 to 7.
+    published = result.by_quintile["pathways_published"].dropna()
+    assert (published % 5 == 0).all()
+
+
+def test_synth_writes_every_table_and_the_truth(tmp_path):
+    env = {"FOCUSON_REFERENCE_DATA": str(tmp_path / "absent"), **WIDE}
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path), "--scale", "0.01"], env=env)
     assert result.exit_code == 0, result.stdout
-    assert "made-up (synthetic) data" in result.stdout
-    assert "[SYNTHETIC]" in result.stdout
-    assert "Slope index of inequality" in result.stdout
+    assert "built-in borough profiles" in _text(result)
+    for table in ("persons", "rtt_pathways", "ae_attendances", "admissions"):
+        assert pq.read_metadata(tmp_path / f"{table}.parquet").num_rows > 0
+    assert (tmp_path / "truth.json").is_file()
+
+
+def test_synth_rejects_a_silly_scale(tmp_path):
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path), "--scale", "0"])
+    assert result.exit_code == 2
+    assert "--scale" in _text(result)

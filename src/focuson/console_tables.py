@@ -1,0 +1,113 @@
+"""Rich tables for the command line: plain English, NA shown with its reason."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.table import Table
+
+OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
+
+
+def _ci(lower: float, upper: float) -> str:
+    return f"{lower:.1f} to {upper:.1f}"
+
+
+def _table(title: str, caption: str, columns: list[str]) -> Table:
+    table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
+    for name in columns:
+        table.add_column(name, justify="left" if name in ("Borough", "Note") else "right")
+    return table
+
+
+def waits_by_borough(summary: pd.DataFrame, *, scale: float) -> Table:
+    """One row per borough: most vs least deprived quintile, and the SII."""
+    table = _table(
+        f"SYNTHETIC data (scale {scale:g}): RTT pathways treated within 18 weeks, by IMD 2019 "
+        "quintile",
+        "Percentages from counts after NHS disclosure control (1-7 suppressed, others rounded to "
+        "5), with Wilson 95% intervals. SII: NHS England national-rank slope index of inequality "
+        "in percentage points, 10,000 simulations; positive = the least deprived are treated "
+        "within 18 weeks more often.",
+        [
+            "Borough",
+            "Most deprived (Q1) %",
+            "95% CI",
+            "Least deprived (Q5) %",
+            "95% CI",
+            "SII",
+            "95% CI",
+            "Note",
+        ],
+    )
+    for row in summary.to_dict("records"):
+        cells = [str(row["borough"])]
+        for q in ("q1", "q5"):
+            if pd.isna(row[q]):
+                cells += ["NA", "no LSOAs or too few pathways"]
+            else:
+                cells += [f"{row[q]:.1f}", _ci(row[f"{q}_lower"], row[f"{q}_upper"])]
+        if row["note"]:
+            cells += ["NA", ""]
+        else:
+            cells += [f"{row['sii']:.1f}", _ci(row["sii_lower"], row["sii_upper"])]
+        cells.append(str(row["note"]))
+        table.add_row(*cells)
+    return table
+
+
+def population_by_decile(by_decile: pd.DataFrame, *, synthetic: bool) -> Table:
+    """Every borough x decile: population, aged 65+, % with its Wilson interval."""
+    table = _table(
+        "Residents aged 65+ by national IMD 2019 decile (1 = most deprived), mid-2020"
+        + (" [SYNTHETIC]" if synthetic else ""),
+        f"Wilson 95% intervals (PHEindicatormethods phe_proportion). {OGL}",
+        [
+            "Borough",
+            "IMD decile",
+            "LSOAs",
+            "Population",
+            "Aged 65+",
+            "% aged 65+",
+            "95% CI",
+            "Note",
+        ],
+    )
+    for row in by_decile.to_dict("records"):
+        has_value = row["note"] == ""
+        table.add_row(
+            str(row["lad19nm"]),
+            str(row["imd_decile"]),
+            f"{row['lsoas']:,.0f}",
+            f"{row['population']:,.0f}",
+            f"{row['aged_65_plus']:,.0f}",
+            f"{row['pct_65_plus']:.1f}" if has_value else "NA",
+            _ci(row["lower95"], row["upper95"]) if has_value else "",
+            str(row["note"]),
+        )
+    return table
+
+
+def population_sii(by_borough: pd.DataFrame, *, synthetic: bool) -> Table:
+    """The SII of % aged 65+ across deciles per borough, in two named flavours."""
+    table = _table(
+        "Slope index of inequality in % aged 65+ across IMD 2019 deciles (percentage points)"
+        + (" [SYNTHETIC]" if synthetic else ""),
+        "Positive: a higher share aged 65+ at the most deprived end. NHS England flavour: "
+        "national ranks, 10,000 simulations. OHID flavour: local ranks (PHEindicatormethods "
+        "phe_sii), 100,000 simulations; it needs every decile present in the borough. " + OGL,
+        ["Borough", "SII, NHS England", "95% CI", "SII, OHID", "95% CI", "Note"],
+    )
+    for row in by_borough.to_dict("records"):
+        cells = [str(row["lad19nm"])]
+        for flavour in ("nhse", "ohid"):
+            if row[f"sii_{flavour}_note"]:
+                cells += ["NA", ""]
+            else:
+                cells += [
+                    f"{row[f'sii_{flavour}']:.2f}",
+                    f"{row[f'sii_{flavour}_lower']:.2f} to {row[f'sii_{flavour}_upper']:.2f}",
+                ]
+        notes = [row["sii_nhse_note"], row["sii_ohid_note"] and f"OHID: {row['sii_ohid_note']}"]
+        cells.append("; ".join(n for n in notes if n))
+        table.add_row(*cells)
+    return table
