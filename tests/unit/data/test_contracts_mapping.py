@@ -112,7 +112,7 @@ BAD = [
     (
         "bad-format",
         GOOD + 'format = "excel"\n',
-        'mapping.toml, tables.persons.format: expected "csv" or "parquet"',
+        'mapping.toml, tables.persons.format: expected "csv", "parquet" or "duckdb"',
         "tables.persons.format",
     ),
     (

@@ -1,9 +1,12 @@
-"""Opening a user's table file: its header or schema, and telling a row's line or row number.
+"""Opening a user's table: its header or schema, and telling a row's line or row number.
 
-Nothing here reads the data rows into Python. The header (CSV) or schema (Parquet) is read to
-match columns; DuckDB reads the rows. Only when a check has failed are a few facts computed in
-Python: the line a record starts on (by streaming the file up to that record), or the line and
-column of the first byte that is not UTF-8. No value from a data row is ever put in a message.
+A table is a CSV file, Parquet file(s), or a table (or view) in a DuckDB database file, which
+is attached read-only to the loading connection (DuckDB's own format: no extension is loaded).
+Nothing here reads the data rows into Python. The header (CSV) or schema (Parquet, DuckDB) is
+read to match columns; DuckDB reads the rows. Only when a check has failed are a few facts
+computed in Python: the line a record starts on (by streaming the file up to that record), or
+the line and column of the first byte that is not UTF-8. No value from a data row is ever put in
+a message.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import csv
 import gzip
 import hashlib
 import io
+import itertools
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -30,11 +34,28 @@ from focuson.data.contracts.errors import DataContractError
 from focuson.data.contracts.mapping import TableMapping
 
 _CHUNK = 1 << 20
+_ATTACH_PREFIX = "_focuson_source_"
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of a DuckDB database file
+_DUCKDB_INTEGERS = frozenset(
+    [
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "UHUGEINT",
+    ]
+)
+_DUCKDB_TIMESTAMPS = frozenset(("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"))
 
 
 @dataclass(frozen=True)
 class Location:
-    """Where one record is: its file, and its 1-based line (CSV) or row (Parquet)."""
+    """Where one record is: its file, and its 1-based line (CSV) or row (Parquet, DuckDB)."""
 
     path: Path
     line: int | None = None
@@ -64,6 +85,8 @@ class Source:
     gzipped: bool = False
     rows_per_file: tuple[int, ...] = ()
     absent: tuple[str, ...] = field(default=())  # optional contract columns not provided
+    catalog: str | None = None  # DuckDB: the attached database holding the table
+    db_object: tuple[str, str] | None = None  # DuckDB: (schema, table) as the database has it
 
     @property
     def table(self) -> str:
@@ -71,8 +94,16 @@ class Source:
         return self.contract.name
 
     @property
+    def is_database(self) -> bool:
+        """Whether the table is read from a database (DuckDB) rather than a file."""
+        return self.mapping.format == "duckdb"
+
+    @property
     def file_label(self) -> str:
-        """The file name used in messages (the folder's, for Parquet parts)."""
+        """The file name used in messages (the folder's, for Parquet parts), or ``"table people
+        in warehouse.duckdb"`` for a database table."""
+        if self.is_database:
+            return f"table {self.mapping.source_table} in {self.mapping.path.name}"
         return self.mapping.path.name
 
     def label(self, column: str) -> str:
@@ -89,7 +120,11 @@ class Source:
         return ident(user)
 
     def scan_sql(self) -> str:
-        """The table function that reads the file(s)."""
+        """The table function that reads the file(s), or the database table's full name."""
+        if self.is_database:
+            assert self.catalog is not None and self.db_object is not None  # set by attach
+            schema, name = self.db_object
+            return f"{ident(self.catalog)}.{ident(schema)}.{ident(name)}"
         if self.mapping.format == "parquet":
             files = ", ".join(lit(str(p)) for p in self.files)
             return f"read_parquet([{files}])"
@@ -102,7 +137,9 @@ class Source:
         )
 
     def locate(self, records: list[int]) -> dict[int, Location]:
-        """The file and line (CSV) or row (Parquet) of 0-based data records."""
+        """The file and line (CSV) or row (Parquet, DuckDB) of 0-based data records."""
+        if self.is_database:  # the table's natural scan order, as staged
+            return {rec: Location(self.files[0], row=rec + 1, record=rec) for rec in records}
         if self.mapping.format == "parquet":
             out = {}
             for rec in records:
@@ -127,11 +164,17 @@ class Source:
         expected: str | None = None,
         count: int | None = None,
     ) -> DataContractError:
-        """An error located in this table: ``"<file>, line <n>, column <c>: <text>"``."""
+        """An error located in this table: ``"<file>, line <n>, column <c>: <text>"``, or for a
+        database table ``"row <n> of table <t> in <file>, column <c>: <text>"``."""
         path = loc.path if loc is not None else self.mapping.path
-        parts = [path.name]
-        if loc is not None:
-            parts.append(loc.where)
+        if self.is_database:
+            parts = [self.file_label]
+            if loc is not None and loc.row is not None:
+                parts = [f"row {loc.row} of {self.file_label}"]
+        else:
+            parts = [path.name]
+            if loc is not None:
+                parts.append(loc.where)
         if column is not None:
             parts.append(f"column {self.label(column)}")
         user = None
@@ -147,6 +190,7 @@ class Source:
             table=self.table,
             expected=expected,
             count=count,
+            source_table=self.mapping.source_table,
         )
 
     def fingerprint(self) -> tuple[tuple[str, str, int], ...]:
@@ -294,15 +338,21 @@ def open_source(mapping: TableMapping, contract: Contract, label: str) -> Source
     """
     path = mapping.path
     if not path.exists():
+        what = f"a {mapping.format.upper()} file"
+        if mapping.format == "duckdb":
+            what = f"a DuckDB database file holding table {mapping.source_table}"
         raise DataContractError(
-            f"{label}, tables.{contract.name}.path: file not found: {path}; expected a "
-            f"{mapping.format.upper()} file (paths are relative to the mapping file)",
+            f"{label}, tables.{contract.name}.path: file not found: {path}; expected {what} "
+            "(paths are relative to the mapping file)",
             path=path,
             table=contract.name,
             key=f"tables.{contract.name}.path",
+            source_table=mapping.source_table,
         )
     if mapping.format == "csv":
         return _open_csv(mapping, contract)
+    if mapping.format == "duckdb":
+        return _open_duckdb(mapping, contract)
     return _open_parquet(mapping, contract)
 
 
@@ -418,6 +468,145 @@ def _open_parquet(mapping: TableMapping, contract: Contract) -> Source:
     return source
 
 
+def _open_duckdb(mapping: TableMapping, contract: Contract) -> Source:
+    """Check the file is a DuckDB database; its schema is read once it is attached."""
+    path = mapping.path
+    source = Source(mapping, contract, (path,), (), {}, {})
+    if path.is_dir():
+        raise source.error(None, None, "is a folder; expected a DuckDB database file")
+    with path.open("rb") as f:
+        head = f.read(12)
+    if head[8:12] != _DUCKDB_MAGIC:
+        raise source.error(
+            None,
+            None,
+            "not a DuckDB database file; expected a database written by DuckDB (other "
+            "databases, e.g. SQLite or PostgreSQL, are not read by the loader)",
+            expected="a DuckDB database file",
+        )
+    return source
+
+
+def attach_databases(
+    con: duckdb.DuckDBPyConnection, sources: list[Source], attached: list[str]
+) -> None:
+    """Attach each DuckDB source file to ``con`` read-only, and read its table's columns.
+
+    A file already attached to ``con`` (for example the database being loaded into) is read
+    where it is; another is attached once, ``READ_ONLY`` and ``TYPE duckdb`` (so no extension
+    is ever loaded), under an alias appended to ``attached`` for the caller to detach.
+
+    Raises
+    ------
+    DataContractError
+        The file cannot be opened by DuckDB; the table is not in it; a required (or mapped)
+        column is missing.
+    """
+    databases = con.execute("SELECT database_name, path FROM duckdb_databases()").fetchall()
+    names = {str(name) for name, _ in databases}
+    known = {Path(str(p)).resolve(): str(name) for name, p in databases if p}
+    for src in sources:
+        if not src.is_database:
+            continue
+        key = src.files[0].resolve()
+        if key not in known:
+            alias = next(a for i in itertools.count() if (a := f"{_ATTACH_PREFIX}{i}") not in names)
+            try:
+                con.execute(f"ATTACH {lit(str(key))} AS {ident(alias)} (READ_ONLY, TYPE duckdb)")
+            except duckdb.Error as exc:
+                raise _attach_error(src, exc) from None
+            names.add(alias)
+            attached.append(alias)
+            known[key] = alias
+        src.catalog = known[key]
+        _describe_table(con, src)
+
+
+def detach_databases(con: duckdb.DuckDBPyConnection, attached: list[str]) -> None:
+    """Detach the aliases :func:`attach_databases` attached."""
+    for alias in attached:
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"DETACH {ident(alias)}")
+
+
+def _attach_error(src: Source, exc: duckdb.Error) -> DataContractError:
+    text = str(exc).lower()
+    if "lock" in text:
+        why = "it is open for writing in another program; close it there"
+    elif "version" in text or "serializ" in text:
+        why = "it was written by another version of DuckDB"
+    else:
+        why = f"DuckDB could not open it ({type(exc).__name__})"
+    return src.error(
+        None,
+        None,
+        f"cannot be read: {why}; expected a DuckDB database file this focuson can open read-only",
+        expected="a readable DuckDB database file",
+    )
+
+
+def _describe_table(con: duckdb.DuckDBPyConnection, src: Source) -> None:
+    schema, name = src.mapping.schema_and_name
+    tables = [
+        (str(s), str(t))
+        for s, t in con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_catalog = ? ORDER BY table_schema, table_name",
+            [src.catalog],
+        ).fetchall()
+    ]
+    found = next((st for st in tables if st == (schema, name)), None)
+    if found is None:  # DuckDB names are case-insensitive
+        folded = [
+            st for st in tables if (st[0].lower(), st[1].lower()) == (schema.lower(), name.lower())
+        ]
+        found = folded[0] if len(folded) == 1 else None
+    if found is None:
+        shown = [
+            t if s == "main" else f"{s}.{t}" for s, t in tables if not t.startswith("_focuson")
+        ]
+        listed = ", ".join(shown[:20]) + (f" and {len(shown) - 20} more" if len(shown) > 20 else "")
+        raise src.error(
+            None,
+            None,
+            f"not found; expected a table or view named {src.mapping.source_table} in the "
+            f"database (give schema.name for a schema other than main). Tables found: "
+            f"{listed or 'none'}",
+            expected=f"a table named {src.mapping.source_table}",
+        )
+    src.db_object = found
+    columns = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = ? "
+        "AND table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [src.catalog, *found],
+    ).fetchall()
+    src.names = tuple(str(c) for c, _ in columns)
+    src.kinds = {str(c): _duckdb_kind(str(t)) for c, t in columns}
+    _match_columns(src, None)
+
+
+def _duckdb_kind(t: str) -> SourceKind:
+    """How a DuckDB column type arrives (anything else is cast to text and checked as text).
+
+    >>> _duckdb_kind("DATE"), _duckdb_kind("BIGINT"), _duckdb_kind("DECIMAL(9,2)")
+    ('date', 'integer', 'float')
+    >>> _duckdb_kind("VARCHAR"), _duckdb_kind("TIMESTAMP WITH TIME ZONE")
+    ('string', 'other')
+    """
+    t = t.upper()
+    if t == "DATE":
+        return "date"
+    if t in _DUCKDB_TIMESTAMPS:
+        return "timestamp"
+    if t in _DUCKDB_INTEGERS:
+        return "integer"
+    if t in ("FLOAT", "DOUBLE") or t.startswith("DECIMAL"):
+        return "float"
+    if t == "VARCHAR" or t.startswith("VARCHAR("):
+        return "string"
+    return "other"
+
+
 def _arrow_kind(t: pa.DataType) -> SourceKind:
     if pa.types.is_dictionary(t):
         t = t.value_type
@@ -439,6 +628,9 @@ def _match_columns(source: Source, loc: Location | None) -> None:
     absent = []
     for col in source.contract.columns:
         user = source.mapping.user_name(col.name)
+        if user not in names and source.is_database:  # DuckDB names are case-insensitive
+            folded = [n for n in source.names if n.lower() == user.lower()]
+            user = folded[0] if len(folded) == 1 else user
         if user in names:
             source.present[col.name] = user
         elif col.required or col.name in source.mapping.columns:

@@ -3,8 +3,9 @@
 A load is all or nothing: when a table breaks its contract,
 :func:`~focuson.data.contracts.load_dataset` raises :class:`DataContractError` and leaves nothing
 in the database. The message is one sentence a user can act on; it names the file, the line
-(CSV: the header is line 1, the first data row line 2) or row (Parquet: the first row is row 1),
-the column (the user's name and the contract name) and what was expected, and says how many rows
+(CSV: the header is line 1, the first data row line 2) or row (Parquet: the first row is row 1;
+a DuckDB table: "row 3 of table people in warehouse.duckdb", in its natural scan order), the
+column (the user's name and the contract name) and what was expected, and says how many rows
 in all fail the same check. It never shows the offending value: the tables hold patient-level
 data.
 """
@@ -26,7 +27,7 @@ class DataContractError(ValueError):
     line
         The 1-based line in a CSV file (the header is line 1).
     row
-        The 1-based row in a Parquet file.
+        The 1-based row in a Parquet file or a DuckDB table (in its natural scan order).
     column
         The column as the user's file names it.
     contract_column
@@ -39,6 +40,8 @@ class DataContractError(ValueError):
         How many rows in all fail the same check.
     key
         For a mapping-file problem: the key at fault, e.g. ``"tables.rtt_pathways.path"``.
+    source_table
+        For a table read from a DuckDB database: its name there, e.g. ``"staging.people"``.
 
     Examples
     --------
@@ -66,6 +69,7 @@ class DataContractError(ValueError):
         expected: str | None = None,
         count: int | None = None,
         key: str | None = None,
+        source_table: str | None = None,
     ) -> None:
         super().__init__(message)
         self.path = None if path is None else str(path)
@@ -77,10 +81,12 @@ class DataContractError(ValueError):
         self.expected = expected
         self.count = count
         self.key = key
+        self.source_table = source_table
 
     @property
     def where(self) -> str | None:
-        """``"line N"`` (CSV) or ``"row N"`` (Parquet), when the problem is on one line or row."""
+        """``"line N"`` (CSV) or ``"row N"`` (Parquet, DuckDB), when the problem is on one line
+        or row."""
         if self.line is not None:
             return f"line {self.line}"
         if self.row is not None:

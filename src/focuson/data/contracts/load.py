@@ -1,7 +1,8 @@
 """Load a user's tables into DuckDB, checked against their contracts, all or nothing.
 
-:func:`load_dataset` reads the mapping file, opens every table's file (header or schema only),
-then, inside one DuckDB transaction, reads each table into a staging table while typing it and
+:func:`load_dataset` reads the mapping file, opens every table's file (header or schema only;
+a DuckDB database file is attached read-only and its table's columns read), then, inside one
+DuckDB transaction, reads each table into a staging table while typing it and
 flagging every cell that breaks its column's rule (one scan), and runs the remaining checks as
 set-based SQL: rules across a row's columns and the ``as_of`` date, repeated keys
 (``GROUP BY ... HAVING count(*) > 1``), person ids missing from ``persons`` (anti-joins), LSOAs
@@ -27,7 +28,13 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from focuson.data.contracts._source import Location, Source, open_source
+from focuson.data.contracts._source import (
+    Location,
+    Source,
+    attach_databases,
+    detach_databases,
+    open_source,
+)
 from focuson.data.contracts._sql import ColumnSql, column_sql, ident, lit
 from focuson.data.contracts.columns import Column, RowRule
 from focuson.data.contracts.errors import DataContractError
@@ -101,7 +108,10 @@ class LoadedDataset:
         For each coded column with "not known" or "not stated" values: how many rows hold each
         (zero counts included). These rows are kept, to be reported as their own group.
     sources
-        Per table: ``(path, sha256, size in bytes)`` of each file read.
+        Per table: ``(path, sha256, size in bytes)`` of each file read (for a DuckDB table, the
+        database file, hashed once however many tables it holds).
+    source_tables
+        Per table read from a DuckDB database: the table's name there, e.g. ``"staging.people"``.
     absent
         Per table: the optional columns the files did not provide (empty in the database).
     reference
@@ -121,6 +131,7 @@ class LoadedDataset:
     as_of: dt.date
     unknowns: tuple[UnknownCount, ...]
     sources: Mapping[str, tuple[tuple[str, str, int], ...]] = field(default_factory=dict)
+    source_tables: Mapping[str, str] = field(default_factory=dict)
     absent: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     reference: Provenance | None = None
     contract_version: int = CONTRACT_VERSION
@@ -182,7 +193,10 @@ def load_dataset(
         :class:`~focuson.data.contracts.mapping.DatasetMapping`.
     database
         Where to put the tables: ``None`` for an in-memory database, a path for a DuckDB file,
-        or an open connection (not inside a transaction).
+        or an open connection (not inside a transaction). A table of the mapping with
+        ``format = "duckdb"`` may name this same file: its tables are then read where they are
+        (tables named as the contract tables need ``replace=True``, and are replaced by the
+        checked tables).
     replace
         Whether to replace a dataset already loaded in ``database`` (all its tables go, even
         those this mapping does not have). Without it, finding one is an error.
@@ -196,8 +210,9 @@ def load_dataset(
     Raises
     ------
     DataContractError
-        On the first problem, naming the file, line (CSV) or row (Parquet), column (the user's
-        name and the contract name) and what was expected, and how many rows fail that check;
+        On the first problem, naming the file, line (CSV) or row (Parquet; for a DuckDB table,
+        "row N of table people in warehouse.duckdb"), column (the user's name and the contract
+        name) and what was expected, and how many rows fail that check;
         never the value found. Nothing is left in the database (a database file that did not
         exist before is removed).
 
@@ -228,24 +243,29 @@ def load_dataset(
     label = mapping.path.name if mapping.path else "mapping"
     sources = [open_source(tm, CONTRACTS[name], label) for name, tm in mapping.tables.items()]
     reference, provenance = _reference_codes(mapping, label)
-    hashes = {s.table: s.fingerprint() for s in sources}
+    hashes = _fingerprints(sources)
     con, owned, created = _connect(database)
+    attached: list[str] = []
     try:
-        _check_clear(con, replace, label)
-        loader = _Loader(con, mapping, sources, reference)
-        con.execute("BEGIN TRANSACTION")
+        _check_clear(con, replace, label, sources)
         try:
-            if reference is not None:
-                con.register(_REFERENCE_VIEW, reference)
-            loader.stage_and_check()
-            loader.finalise(replace=replace, hashes=hashes, provenance=provenance)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+            attach_databases(con, sources, attached)
+            loader = _Loader(con, mapping, sources, reference)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if reference is not None:
+                    con.register(_REFERENCE_VIEW, reference)
+                loader.stage_and_check()
+                loader.finalise(replace=replace, hashes=hashes, provenance=provenance)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            finally:
+                if reference is not None:
+                    con.unregister(_REFERENCE_VIEW)
         finally:
-            if reference is not None:
-                con.unregister(_REFERENCE_VIEW)
+            detach_databases(con, attached)
         counts = {s.table: loader.row_count(s.table) for s in sources}
         unknowns = tuple(u for s in sources for u in _unknowns(con, s, counts[s.table]))
     except BaseException:
@@ -264,6 +284,9 @@ def load_dataset(
         as_of=mapping.as_of,
         unknowns=unknowns,
         sources=MappingProxyType(hashes),
+        source_tables=MappingProxyType(
+            {s.table: str(s.mapping.source_table) for s in sources if s.is_database}
+        ),
         absent=MappingProxyType({s.table: s.absent for s in sources}),
         reference=provenance,
         owns_connection=owned,
@@ -299,14 +322,48 @@ def existing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def _check_clear(con: duckdb.DuckDBPyConnection, replace: bool, label: str) -> None:
+def _fingerprints(sources: list[Source]) -> dict[str, tuple[tuple[str, str, int], ...]]:
+    """Each table's files' fingerprints; a file several tables share is hashed once."""
+    done: dict[tuple[str, tuple[Path, ...]], tuple[tuple[str, str, int], ...]] = {}
+    out = {}
+    for src in sources:
+        key = (src.mapping.format, tuple(p.resolve() for p in src.files))
+        if key not in done:
+            done[key] = src.fingerprint()
+        out[src.table] = done[key]
+    return out
+
+
+def _check_clear(
+    con: duckdb.DuckDBPyConnection, replace: bool, label: str, sources: list[Source]
+) -> None:
     ours = {*CONTRACTS, LOAD_TABLE}
     clash = [t for t in existing_tables(con) if t in ours]
-    if clash and not replace:
+    if not clash or replace:
+        return
+    here = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    target = Path(str(here[0])).resolve() if here and here[0] else None
+    read_here = [
+        s.mapping.schema_and_name[1]
+        for s in sources
+        if s.is_database
+        and target is not None
+        and s.files[0].resolve() == target
+        and s.mapping.schema_and_name[0] == "main"
+    ]
+    same = [t for t in clash if t in read_here]
+    if same:
         raise DataContractError(
-            f"{label}: the database already holds a dataset (tables {', '.join(clash)}); "
-            "expected an empty database, or pass replace=True to replace it"
+            f"{label}: this mapping reads tables of the database it loads into, and "
+            f"{', '.join(same)} already has a contract table's name; expected source tables "
+            "under other names, or pass replace=True to replace them with the checked tables"
         )
+    raise DataContractError(
+        f"{label}: the database already holds a dataset (tables {', '.join(clash)}); "
+        "expected an empty database, or pass replace=True to replace it"
+    )
 
 
 def _reference_codes(
@@ -464,6 +521,12 @@ class _Loader:
             )
         if src.mapping.format == "csv":
             return src.duckdb_error(exc)
+        if src.is_database:
+            return src.error(
+                None,
+                None,
+                f"not readable ({type(exc).__name__}); expected a table DuckDB can scan",
+            )
         return src.error(
             None,
             None,
@@ -663,7 +726,12 @@ class _Loader:
         )
         ref = json.dumps(provenance.as_dict()) if provenance is not None else None
         for src in self.sources:
-            files = [{"path": p, "sha256": h, "size_bytes": n} for p, h, n in hashes[src.table]]
+            files: list[dict[str, Any]] = [
+                {"path": p, "sha256": h, "size_bytes": n} for p, h, n in hashes[src.table]
+            ]
+            if src.is_database:
+                for entry in files:
+                    entry["table"] = src.mapping.source_table
             self.con.execute(
                 f"INSERT INTO {LOAD_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [

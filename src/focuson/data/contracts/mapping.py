@@ -21,11 +21,16 @@ A mapping file is TOML (``.toml``) or YAML (``.yaml``, ``.yml``)::
     [tables.rtt_pathways]
     path = "rtt.parquet"
 
+    [tables.admissions]          # a table in a DuckDB database file, read-only
+    format = "duckdb"
+    path = "warehouse.duckdb"
+    table = "staging.inpatients" # optional schema; the contract name when left out
+
 ``persons`` is required; the other seven tables are optional. A column not listed under
-``columns`` is looked for under its contract name. Per table, ``format`` (``"csv"`` or
-``"parquet"``), ``delimiter`` (CSV), ``date_format`` and ``timestamp_format`` (strptime
-formats such as ``"%d/%m/%Y"``, when dates are not ISO) are optional. A Parquet table may be a
-folder of ``*.parquet`` parts.
+``columns`` is looked for under its contract name. Per table, ``format`` (``"csv"``,
+``"parquet"`` or ``"duckdb"``), ``delimiter`` (CSV), ``table`` (DuckDB), ``date_format`` and
+``timestamp_format`` (strptime formats such as ``"%d/%m/%Y"``, when dates are not ISO) are
+optional. A Parquet table may be a folder of ``*.parquet`` parts.
 """
 
 from __future__ import annotations
@@ -45,13 +50,24 @@ import yaml
 from focuson.data.contracts.errors import DataContractError
 from focuson.data.contracts.tables import CONTRACT_VERSION, CONTRACTS
 
-Format = Literal["csv", "parquet"]
+Format = Literal["csv", "parquet", "duckdb"]
 ReferenceKind = Literal["auto", "imd", "lookup", "lsoa11_lsoa21"]
 
 LSOA_VINTAGES = (2011, 2021)
 REFERENCE_KINDS: tuple[str, ...] = ("auto", "imd", "lookup", "lsoa11_lsoa21")
 _TOP_KEYS = ("name", "contract_version", "lsoa_vintage", "as_of", "reference", "tables")
-_TABLE_KEYS = ("path", "format", "delimiter", "columns", "codes", "date_format", "timestamp_format")
+FORMATS: tuple[str, ...] = ("csv", "parquet", "duckdb")
+_TABLE_KEYS = (
+    "path",
+    "format",
+    "table",
+    "delimiter",
+    "columns",
+    "codes",
+    "date_format",
+    "timestamp_format",
+)
+_NAME_PART = re.compile(r"[^.\s\x00-\x1f]+")
 _REFERENCE_KEYS = ("lsoa", "kind")
 
 
@@ -64,9 +80,10 @@ class TableMapping:
     table
         The contract table, e.g. ``"persons"``.
     path
-        The file (or, for Parquet, a folder of ``*.parquet`` parts).
+        The file (or, for Parquet, a folder of ``*.parquet`` parts; for DuckDB, the database
+        file).
     format
-        ``"csv"`` or ``"parquet"``.
+        ``"csv"``, ``"parquet"`` or ``"duckdb"``.
     columns
         Contract column -> the user's column name, for renamed columns only.
     codes
@@ -75,12 +92,18 @@ class TableMapping:
         For CSV: the field separator.
     date_format, timestamp_format
         strptime formats (``"%d/%m/%Y"``) when dates or timestamps are not ISO 8601.
+    source_table
+        For DuckDB: the table (or view) in the database file, ``"name"`` or
+        ``"schema.name"``; the contract table's name when not given.
 
     Examples
     --------
     >>> m = TableMapping("persons", Path("people.csv"), "csv", columns={"sex": "gender"})
     >>> m.user_name("sex"), m.user_name("person_id")
     ('gender', 'person_id')
+    >>> db = TableMapping("persons", Path("w.duckdb"), "duckdb", source_table="staging.people")
+    >>> db.schema_and_name
+    ('staging', 'people')
     """
 
     table: str
@@ -91,11 +114,29 @@ class TableMapping:
     delimiter: str = ","
     date_format: str | None = None
     timestamp_format: str | None = None
+    source_table: str | None = None
 
     def __post_init__(self) -> None:
         contract = CONTRACTS.get(self.table)
         if contract is None:
             raise DataContractError(f"unknown table {self.table!r}", table=self.table)
+        if self.format not in FORMATS:
+            raise DataContractError(
+                f"{self.table}: format {self.format!r}; expected one of {', '.join(FORMATS)}",
+                table=self.table,
+            )
+        if self.format == "duckdb":
+            if self.source_table is None:
+                object.__setattr__(self, "source_table", self.table)
+            elif split_table_name(self.source_table) is None:
+                raise DataContractError(
+                    f"{self.table}: table name {self.source_table!r}; expected name or schema.name",
+                    table=self.table,
+                )
+        elif self.source_table is not None:
+            raise DataContractError(
+                f"{self.table}: a source table is only for format duckdb", table=self.table
+            )
         for name in (*self.columns, *self.codes):
             if name not in contract.column_names:
                 raise DataContractError(
@@ -114,6 +155,25 @@ class TableMapping:
     def name(self) -> str:
         """The file (or folder) name, as used in messages."""
         return self.path.name
+
+    @property
+    def schema_and_name(self) -> tuple[str, str]:
+        """For DuckDB: (schema, table) of the source table; the schema defaults to ``main``."""
+        parts = split_table_name(self.source_table or self.table)
+        assert parts is not None  # checked in __post_init__
+        return parts
+
+
+def split_table_name(text: str) -> tuple[str, str] | None:
+    """``"schema.name"`` or ``"name"`` -> (schema, name), ``main`` by default; None if malformed.
+
+    >>> split_table_name("staging.people"), split_table_name("people"), split_table_name("a.b.c")
+    (('staging', 'people'), ('main', 'people'), None)
+    """
+    parts = text.strip().split(".")
+    if len(parts) > 2 or not all(_NAME_PART.fullmatch(p) for p in parts):
+        return None
+    return (parts[0], parts[1]) if len(parts) == 2 else ("main", parts[0])
 
 
 @dataclass(frozen=True)
@@ -383,14 +443,18 @@ def mapping_for_folder(
 
 
 def guess_format(path: Path) -> Format | None:
-    """``"csv"`` or ``"parquet"`` from a file's suffix (a folder is Parquet parts).
+    """``"csv"``, ``"parquet"`` or ``"duckdb"`` from a file's suffix (a folder is Parquet parts).
 
     >>> guess_format(Path("a.csv.gz")), guess_format(Path("b.pq")), guess_format(Path("c.xlsx"))
     ('csv', 'parquet', None)
+    >>> guess_format(Path("warehouse.duckdb"))
+    'duckdb'
     """
     name = path.name.lower()
     if name.endswith((".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")):
         return "csv"
+    if name.endswith((".duckdb", ".ddb")):
+        return "duckdb"
     if name.endswith((".parquet", ".pq")) or path.is_dir():
         return "parquet"
     return None
@@ -519,10 +583,24 @@ class _Reader:
                 raise self.error(
                     f"{prefix}.format",
                     "cannot tell the format from the file name; expected a name ending in "
-                    '.csv or .parquet, or format = "csv" or "parquet"',
+                    '.csv, .parquet or .duckdb, or format = "csv", "parquet" or "duckdb"',
                 )
-        elif fmt not in ("csv", "parquet"):
-            raise self.error(f"{prefix}.format", 'expected "csv" or "parquet"')
+        elif fmt not in FORMATS:
+            raise self.error(f"{prefix}.format", 'expected "csv", "parquet" or "duckdb"')
+        source_table = None
+        if "table" in spec:
+            key = f"{prefix}.table"
+            if fmt != "duckdb":
+                raise self.error(
+                    key, 'only for format = "duckdb"; expected no table key for a file'
+                )
+            source_table = self.text(spec["table"], key, "a table name")
+            if split_table_name(source_table) is None:
+                raise self.error(
+                    key,
+                    'expected the name of a table in the database, "name" or "schema.name" '
+                    '(e.g. table = "staging.people")',
+                )
         contract = CONTRACTS[name]
         columns_raw = self.table_of(spec.get("columns", {}), f"{prefix}.columns")
         columns: dict[str, str] = {}
@@ -563,6 +641,7 @@ class _Reader:
             delimiter=delimiter,
             date_format=formats["date_format"],
             timestamp_format=formats["timestamp_format"],
+            source_table=source_table,
         )
 
     def codes(self, name: str, value: Any, prefix: str) -> dict[str, dict[str, str]]:
