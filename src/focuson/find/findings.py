@@ -1,0 +1,275 @@
+"""Find: from aggregates to ranked findings of inequality.
+
+:func:`find` runs the whole statistical part of Find on the AGGREGATES frame the engine produced:
+estimates with confidence intervals (:mod:`~focuson.find.estimates`), the comparison of every
+group with its reference and Benjamini-Hochberg q-values across the run
+(:mod:`~focuson.find.compare`), people affected and gaps to standard and target
+(:mod:`~focuson.find.excess`), summary measures (:mod:`~focuson.find.gradients`) and disclosure
+control (:mod:`~focuson.find.disclosure`). :func:`top_findings` gives "the 10 biggest gaps".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from focuson.find.compare import TESTS, compare, direction, qvalues, reference_estimates
+from focuson.find.disclosure import disclose_findings
+from focuson.find.estimates import KEYS, check_aggregates, estimate
+from focuson.find.excess import excess, gap, people_to_level
+from focuson.find.gradients import (
+    SEED,
+    empty_gradients,
+    non_ordered_gradients,
+    ordered_gradients,
+)
+from focuson.stats import NHS_RULE, DisclosureRule
+
+#: Columns of the findings frame, in order.
+FINDING_COLUMNS: list[str] = [
+    *KEYS,
+    "reference_group",
+    "numerator",
+    "denominator",
+    "value",
+    "lower",
+    "upper",
+    "reference_value",
+    "difference",
+    "ratio",
+    "p_value",
+    "q_value",
+    "significant",
+    "direction",
+    "excess",
+    "gap_to_standard",
+    "gap_to_target",
+    "people_to_standard",
+    "suppressed",
+    "statistic",
+    "test",
+    "reason",
+]
+POLARITIES = ("higher_is_better", "lower_is_better")
+
+
+@dataclass(frozen=True)
+class FindResult:
+    """What :func:`find` returns.
+
+    Attributes
+    ----------
+    findings
+        One row per indicator x period x dimension x group: :data:`FINDING_COLUMNS`, after
+        disclosure control.
+    gradients
+        One row per indicator x period x dimension x measure (``sii``, ``rii`` for IMD deciles;
+        ``bgv``, ``idisw`` for ethnicity_6 and borough): value, limits, method, intercept, reason.
+    """
+
+    findings: pd.DataFrame
+    gradients: pd.DataFrame
+
+
+def find(
+    aggregates: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    alpha: float = 0.05,
+    reference: Mapping[str, str] | None = None,
+    national_imd: ArrayLike | None = None,
+    confidence: float = 0.95,
+    rule: DisclosureRule = NHS_RULE,
+    sii_repetitions: int = 1000,
+    seed: int = SEED,
+) -> FindResult:
+    """Compare every group with its reference, rank what matters, and protect the counts.
+
+    Parameters
+    ----------
+    aggregates
+        The AGGREGATES frame (``find_common.md``).
+    indicators
+        The INDICATORS frame: ``id``, ``statistic``, ``multiplier``, ``polarity``, ``standard``,
+        ``target`` (``title`` and ``unit`` are not needed here).
+    alpha
+        False discovery rate: a difference is significant when its q-value is below it.
+    reference
+        Dimension to reference group (a label, or ``"rest"`` for everyone else in the
+        population), over the defaults: least deprived for IMD, everyone else otherwise.
+    national_imd
+        England's population by IMD decile (decile 1 first) for the SII ranks; equal tenths by
+        default.
+    confidence
+        Confidence level of the intervals.
+    rule
+        Disclosure rule applied before the findings are returned.
+    sii_repetitions
+        Simulated slopes per SII interval.
+    seed
+        Seed of every simulation (SII and IDISW intervals), so a run is reproducible.
+
+    Returns
+    -------
+    FindResult
+        Findings (sorted by indicator, period, dimension, group) and gradients.
+
+    Raises
+    ------
+    ValueError
+        A malformed frame, an unknown indicator, statistic or polarity, or ``alpha`` outside
+        (0, 1).
+
+    Examples
+    --------
+    >>> ind = pd.DataFrame({"id": ["rtt"], "statistic": ["proportion"], "multiplier": [100.0],
+    ...     "polarity": ["higher_is_better"], "standard": [92.0], "target": [np.nan]})
+    >>> agg = pd.DataFrame({"indicator": "rtt", "period": "2024-03", "band": -1,
+    ...     "dimension": ["overall", "imd_quintile", "imd_quintile"], "group": ["All", "1", "5"],
+    ...     "numerator": [1150.0, 500.0, 650.0], "denominator": [2000.0, 1000.0, 1000.0]})
+    >>> res = find(agg, ind)
+    >>> cols = ["group", "difference", "direction", "excess", "gap_to_standard"]
+    >>> res.findings.loc[res.findings["group"] == "1", cols].values.tolist()
+    [['1', -15.0, 'worse', 150.0, 42.0]]
+    """
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha: must lie between 0 and 1, got {alpha}")
+    check_aggregates(aggregates, indicators)
+    for column in ("polarity", "standard", "target"):
+        if column not in indicators.columns:
+            raise ValueError(f"indicators: missing column {column}")
+    bad = sorted(set(indicators["polarity"]) - set(POLARITIES))
+    if bad:
+        raise ValueError(
+            f"indicators: unknown polarity {', '.join(map(str, bad))}; expected "
+            f"{' or '.join(POLARITIES)}"
+        )
+    ind = indicators.set_index("id")
+
+    est = estimate(aggregates, indicators, confidence=confidence)
+    ref = reference_estimates(aggregates, indicators, reference=reference, confidence=confidence)
+    ref = ref.rename(
+        columns={
+            "numerator": "ref_numerator",
+            "denominator": "ref_denominator",
+            "value": "reference_value",
+            "se": "ref_se",
+            "sd": "ref_sd",
+        }
+    )
+    f = est.merge(ref, on=KEYS, how="left")
+    hib = (f["indicator"].map(ind["polarity"]) == "higher_is_better").to_numpy()
+    difference, ratio, p = compare(
+        f["statistic"],
+        f["value"],
+        f["se"],
+        f["numerator"],
+        f["denominator"],
+        f["sd"],
+        f["reference_value"],
+        f["ref_se"],
+        f["ref_numerator"],
+        f["ref_denominator"],
+        f["ref_sd"],
+    )
+    own_reference = (f["group"] == f["reference_group"]).to_numpy()
+    p = np.where(own_reference, np.nan, p)
+    difference = np.where(own_reference, 0.0, difference)
+    ratio = np.where(own_reference, 1.0, ratio)
+    q = qvalues(p)
+    tested = ~np.isnan(q)
+    significant = tested & (q < alpha)
+    value = f["value"].to_numpy(np.float64)
+    mult = f["multiplier"].to_numpy(np.float64)
+    denominator = f["denominator"].to_numpy(np.float64)
+    stat = f["statistic"].to_numpy()
+    standard = f["indicator"].map(ind["standard"]).to_numpy(np.float64)
+    target = f["indicator"].map(ind["target"]).to_numpy(np.float64)
+    people_std = people_to_level(value, standard, denominator, mult, hib)
+    f = f.assign(
+        difference=difference,
+        ratio=ratio,
+        p_value=p,
+        q_value=q,
+        significant=significant,
+        direction=direction(difference, significant, tested, hib),
+        excess=excess(value, f["reference_value"], denominator, mult, hib, stat),
+        gap_to_standard=gap(value, standard, hib),
+        gap_to_target=gap(value, target, hib),
+        people_to_standard=np.where(stat == "mean", np.nan, people_std),
+        test=pd.Series(stat).map(TESTS).where(tested, None).to_numpy(),
+    )
+    f.loc[~tested, "excess"] = np.nan
+    f = f.sort_values(KEYS, kind="stable").reset_index(drop=True)
+    f = disclose_findings(f, rule=rule)
+
+    scale = ind["multiplier"].where(ind["statistic"] != "mean")
+    parts = [
+        ordered_gradients(est, national_imd=national_imd, repetitions=sii_repetitions, seed=seed),
+        non_ordered_gradients(est, scale, seed=seed),
+    ]
+    parts = [g for g in parts if len(g)]
+    grad = pd.concat(parts, ignore_index=True) if parts else empty_gradients()
+    grad = grad.sort_values(["indicator", "period", "dimension"], kind="stable")
+    f = f[FINDING_COLUMNS].reset_index(drop=True)
+    for column in ("reference_group", "direction", "test"):
+        # One missing marker (None) in text columns, as Parquet gives it back.
+        f[column] = f[column].astype(object).where(f[column].notna(), None)
+    return FindResult(
+        findings=f,
+        gradients=grad.reset_index(drop=True),
+    )
+
+
+def top_findings(
+    findings: pd.DataFrame, n: int = 10, *, period: str | None = "latest"
+) -> pd.DataFrame:
+    """The biggest gaps: significant, worse, not suppressed, ranked by people affected.
+
+    Parameters
+    ----------
+    findings
+        The findings frame of :func:`find`.
+    n
+        How many to return.
+    period
+        ``"latest"`` (the default): each indicator's latest period only, so one month's gap
+        is not counted 24 times; ``None``: every period; or one period label, e.g. ``"2024-03"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Up to ``n`` rows, largest ``excess`` first (ties: smaller q-value, then the keys), with
+        a ``rank`` column from 1.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"indicator": "a", "period": "p", "dimension": "sex",
+    ...     "group": ["F", "M", "X"], "significant": [True, True, False],
+    ...     "direction": ["worse", "worse", "worse"], "suppressed": False,
+    ...     "excess": [10.0, 50.0, 99.0], "q_value": [0.01, 0.02, 0.3]})
+    >>> top_findings(f)[["group", "rank"]].values.tolist()
+    [['M', 1], ['F', 2]]
+    """
+    keep = (
+        findings["significant"].astype(bool)
+        & (findings["direction"] == "worse")
+        & ~findings["suppressed"].astype(bool)
+    )
+    rows = findings.loc[keep]
+    if period == "latest":
+        latest = findings.groupby("indicator")["period"].max()
+        rows = rows.loc[rows["period"] == rows["indicator"].map(latest)]
+    elif period is not None:
+        rows = rows.loc[rows["period"] == period]
+    rows = rows.sort_values(
+        ["excess", "q_value", *KEYS],
+        ascending=[False, True, True, True, True, True],
+        kind="stable",
+        na_position="last",
+    ).head(n)
+    return rows.assign(rank=np.arange(1, len(rows) + 1)).reset_index(drop=True)
