@@ -124,6 +124,52 @@ def synth(
     )
 
 
+@app.command(name="find")
+def find_command(
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="Mapping file of your tables (docs/data-contracts.md), or a folder holding "
+            "focuson.toml, such as one written by focuson synth."
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help="Results folder to write.")],
+    catalogue: Annotated[
+        Path | None, typer.Option(help="Indicator catalogue (YAML). Default: focuson's own.")
+    ] = None,
+    imd: Annotated[
+        Path | None,
+        typer.Option(help="IMD file for deciles and boroughs. Default: the mapping's reference."),
+    ] = None,
+    engine: Annotated[str, typer.Option(help="Where the counting runs.")] = "duckdb",
+    alpha: Annotated[float, typer.Option(help="False discovery rate for significance.")] = 0.05,
+) -> None:
+    """Find inequalities: every indicator by every breakdown, compared, ranked, protected."""
+    from focuson import console_tables
+    from focuson.find.pipeline import run_find
+
+    console = _console()
+    if engine != "duckdb":
+        console.print(
+            f"[red]--engine {engine} is not available yet:[/red] only duckdb runs in this "
+            "version (PySpark and PostgreSQL are planned)."
+        )
+        raise typer.Exit(code=2)
+    try:
+        with console.status("Starting...") as status:
+            run = run_find(data, out, catalogue=catalogue, imd=imd, alpha=alpha, step=status.update)
+    except (FileNotFoundError, ValueError) as exc:
+        console.print(f"[red]Cannot run Find:[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    findings = run.result.findings
+    console.print(
+        f"{len(run.indicators)} indicators, {run.aggregate_rows:,} aggregate cells, "
+        f"{len(findings):,} findings ({int(findings['significant'].fillna(False).sum()):,} "
+        f"significant at q < {alpha}); results in {run.out_dir}."
+    )
+    console.print(console_tables.top_findings(run.top, run.indicators))
+
+
 @app.command()
 def demo(
     data: Annotated[

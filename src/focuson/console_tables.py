@@ -15,7 +15,8 @@ def _ci(lower: float, upper: float) -> str:
 def _table(title: str, caption: str, columns: list[str]) -> Table:
     table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
     for name in columns:
-        table.add_column(name, justify="left" if name in ("Borough", "Note") else "right")
+        left = name in ("Borough", "Note", "Indicator", "Breakdown", "Group")
+        table.add_column(name, justify="left" if left else "right")
     return table
 
 
@@ -110,4 +111,43 @@ def population_sii(by_borough: pd.DataFrame, *, synthetic: bool) -> Table:
         notes = [row["sii_nhse_note"], row["sii_ohid_note"] and f"OHID: {row['sii_ohid_note']}"]
         cells.append("; ".join(n for n in notes if n))
         table.add_row(*cells)
+    return table
+
+
+def top_findings(top: pd.DataFrame, indicators: pd.DataFrame) -> Table:
+    """The ten biggest significant gaps, ranked by people affected."""
+    titles = dict(zip(indicators["id"], indicators["title"], strict=True))
+    units = dict(zip(indicators["id"], indicators["unit"], strict=True))
+    table = _table(
+        "The 10 biggest gaps: significantly worse groups, ranked by people affected",
+        "People affected: how many more people in the group missed the standard than would have "
+        "at the reference group's rate (rounded to 5). Reference: the least deprived for IMD, "
+        "everyone else for other breakdowns. Significant: Benjamini-Hochberg q < 0.05.",
+        [
+            "#",
+            "Indicator",
+            "Period",
+            "Breakdown",
+            "Group",
+            "Value",
+            "95% CI",
+            "Reference",
+            "People affected",
+        ],
+    )
+    for row in top.to_dict("records"):
+        unit = units.get(row["indicator"], "")
+        table.add_row(
+            str(row.get("rank", "")),
+            titles.get(row["indicator"], row["indicator"]),
+            str(row["period"]),
+            str(row["dimension"]).replace("_", " "),
+            str(row["group"]),
+            f"{row['value']:.1f}{unit}",
+            _ci(row["lower"], row["upper"]),
+            f"{row['reference_value']:.1f}{unit} ({row['reference_group']})",
+            f"{row['excess']:,.0f}",
+        )
+    if top.empty:
+        table.add_row("", "No group is significantly worse than its reference.", *[""] * 7)
     return table

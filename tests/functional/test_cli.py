@@ -138,3 +138,34 @@ def test_synth_rejects_a_silly_scale(tmp_path):
     result = runner.invoke(app, ["synth", "--out", str(tmp_path), "--scale", "0"])
     assert result.exit_code == 2
     assert "--scale" in _text(result)
+
+
+def test_find_on_a_synthetic_population_writes_results_and_shows_the_top_gaps(tmp_path):
+    from focuson.data.synthetic import generate
+
+    generate(tmp_path / "data", scale=0.02)
+    out = tmp_path / "results"
+    result = runner.invoke(app, ["find", str(tmp_path / "data"), "--out", str(out)], env=WIDE)
+    assert result.exit_code == 0, result.stdout
+    text = _text(result)
+    assert "The 10 biggest gaps" in text
+    assert "14 indicators" in text
+    findings = pq.read_table(out / "findings.parquet").to_pandas()
+    # Every published count has passed disclosure control: multiples of 5, nothing in 1-7.
+    published = findings.loc[~findings["suppressed"], "denominator"].dropna()
+    assert (published % 5 == 0).all()
+    assert (out / "gradients.parquet").is_file()
+    assert (out / "manifest.json").is_file()
+
+
+def test_find_says_what_to_do_without_a_mapping(tmp_path):
+    result = runner.invoke(app, ["find", str(tmp_path), "--out", str(tmp_path / "o")], env=WIDE)
+    assert result.exit_code == 2
+    assert "no focuson.toml in this folder" in _text(result)
+
+
+def test_find_refuses_an_engine_it_cannot_run_yet(tmp_path):
+    args = ["find", str(tmp_path), "--out", str(tmp_path / "o"), "--engine", "pyspark"]
+    result = runner.invoke(app, args, env=WIDE)
+    assert result.exit_code == 2
+    assert "not available yet" in _text(result)
