@@ -35,3 +35,15 @@ def test_pure_modules_never_use_the_global_random_generator(path):
     text = path.read_text()
     for call in ("np.random.seed", "np.random.normal(", "np.random.rand", "random.random("):
         assert call not in text, f"{path} uses the global generator ({call}); use default_rng(seed)"
+
+
+@pytest.mark.parametrize("path", _modules("charts"), ids=str)
+def test_charts_only_draw(path):
+    """charts/ turns published aggregates into pictures: it computes no statistics."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    focuson_imports = {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("focuson")
+    }
+    assert all(m.startswith("focuson.charts") for m in focuson_imports), focuson_imports

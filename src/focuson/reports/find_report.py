@@ -1,0 +1,842 @@
+"""The Find report: one self-contained, accessible HTML page from a Find run's results.
+
+The page holds everything inline: CSS in a ``<style>`` element and every chart as an inline
+``<svg>`` rendered offline by :func:`focuson.charts.to_svg`. It loads nothing (no CDN, fonts,
+images or scripts), so it can be e-mailed, archived, or opened on a machine with no network.
+
+Layout: a title; "The 10 biggest gaps" (significant findings where a group does worse than its
+reference, ranked by people affected, each with a plain-English sentence); then per indicator the
+value by IMD decile with its confidence intervals and the SII line, by ethnicity, age and sex, a
+funnel plot of boroughs, the summary measures of inequality and the indicator's ranked findings;
+then what the run was (the manifest).
+
+Accessibility (WCAG 2.2 AA): ``lang="en"``, one ``<h1>`` and headings in order, each chart a
+``<figure>`` with a ``<figcaption>`` and a text alternative (``role="img"``, ``aria-label`` and
+``<title>``), the numbers of every chart in a table below it, colours with enough contrast and
+never the only cue. Suppressed cells never show numbers: they read "suppressed".
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from focuson.charts import (
+    deprivation_chart,
+    funnel_chart,
+    groups_chart,
+    inline_svg,
+    natural_order,
+    ranking_chart,
+    spec_to_svg,
+)
+from focuson.find.funnel import funnel_data
+from focuson.reports._words import (
+    dimension_name,
+    finding_sentence,
+    finite_or_none,
+    fmt_count,
+    fmt_number,
+    fmt_p,
+    fmt_value,
+    is_suppressed,
+    short_label,
+)
+
+#: Per indicator, the breakdowns drawn as dot charts: (heading, dimensions in order of preference).
+GROUP_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("By ethnicity", ("ethnicity_6", "ethnicity_5")),
+    ("By age", ("age_band_broad", "age_band_5y")),
+    ("By sex", ("sex",)),
+)
+
+_INDICATOR_DEFAULTS: dict[str, object] = {
+    "statistic": "proportion",
+    "multiplier": 100.0,
+    "polarity": "higher_is_better",
+    "standard": np.nan,
+    "target": np.nan,
+    "unit": "",
+}
+
+_CSS = """
+:root { color: #212b32; background: #ffffff; }
+body { font-family: Arial, Helvetica, sans-serif; line-height: 1.5; margin: 0 auto;
+  max-width: 72rem; padding: 1rem 1.5rem 3rem; }
+h1 { font-size: 2rem; margin: 1rem 0 0.5rem; }
+h2 { font-size: 1.5rem; margin-top: 2.5rem; border-top: 4px solid #005eb8; padding-top: 0.75rem; }
+h3 { font-size: 1.2rem; margin-top: 1.75rem; }
+a { color: #005eb8; } a:focus { outline: 3px solid #ffeb3b; background: #ffeb3b; color: #212b32; }
+.lede, .meta, figcaption, .note { color: #4c6272; }
+.meta { font-size: 0.95rem; }
+figure { margin: 1rem 0; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { font-size: 0.95rem; margin-top: 0.25rem; }
+.table-wrap { overflow-x: auto; margin-bottom: 1rem; }
+table { border-collapse: collapse; font-size: 0.9rem; min-width: 50%; }
+caption { text-align: left; font-weight: bold; padding: 0.25rem 0; color: #212b32; }
+th, td { border-bottom: 1px solid #d8dde0; padding: 0.3rem 0.6rem; text-align: right;
+  vertical-align: top; }
+th[scope="row"], th.text, td.text { text-align: left; }
+thead th { background: #e8edee; color: #212b32; }
+.suppressed { font-style: italic; color: #4c6272; }
+.worse { color: #d5281b; font-weight: bold; } .better { color: #007f3b; font-weight: bold; }
+ol.findings li { margin-bottom: 0.6rem; }
+dl.manifest { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+dl.manifest dt { font-weight: bold; } dl.manifest dd { margin: 0; overflow-wrap: anywhere; }
+code { font-family: Consolas, Menlo, monospace; font-size: 0.85rem; }
+"""
+
+_SUPPRESSED = '<span class="suppressed">suppressed</span>'
+
+
+@dataclass
+class _Page:
+    """Accumulates the HTML. Each chart's specification is built at once, in this thread, and
+    rendered to SVG in a worker thread (:func:`focuson.charts.spec_to_svg`) while the rest of
+    the page is assembled; the SVGs are put in place at the end, in order."""
+
+    pool: Executor
+    parts: list[str] = field(default_factory=list)
+    charts: list[tuple[Future[str], str]] = field(default_factory=list)
+
+    def add(self, *chunks: str) -> None:
+        self.parts.extend(chunks)
+
+    def figure(self, chart: alt.TopLevelMixin, *, label: str, caption: str) -> None:
+        spec = chart.to_dict(validate=False)
+        self.charts.append((self.pool.submit(spec_to_svg, spec), label))
+        n = len(self.charts)
+        self.add(
+            f'<figure id="figure-{n}">',
+            _placeholder(n),
+            f"<figcaption>{_e(caption)}</figcaption>",
+            "</figure>",
+        )
+
+    def html(self) -> str:
+        inline = {
+            _placeholder(n): inline_svg(svg.result(), label=label, id_prefix=f"chart-{n}")
+            for n, (svg, label) in enumerate(self.charts, start=1)
+        }
+        return "\n".join(inline.get(part, part) for part in self.parts) + "\n"
+
+
+def _placeholder(n: int) -> str:
+    return f"\x00chart {n}\x00"
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as dicts keyed by column name (for formatting a few display rows)."""
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _slug(text: str) -> str:
+    keep = "".join(c if c.isalnum() else "-" for c in text.lower())
+    return "-".join(p for p in keep.split("-") if p) or "section"
+
+
+# ------------------------------------------------------------------------------------------------
+# Selecting rows
+# ------------------------------------------------------------------------------------------------
+
+
+def _suppressed(frame: pd.DataFrame) -> pd.Series:
+    if "suppressed" not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame["suppressed"].ne(False)  # a missing flag counts as suppressed
+
+
+def report_periods(findings: pd.DataFrame, period: str | None = None) -> dict[str, str]:
+    """The period shown for each indicator: ``period`` if given, else the indicator's latest.
+
+    Periods are ISO-like strings (``"2024-03"``), so the latest is the largest.
+
+    >>> f = pd.DataFrame({"indicator": ["a", "a", "b"], "period": ["2024-01", "2024-03", "2024"]})
+    >>> report_periods(f)
+    {'a': '2024-03', 'b': '2024'}
+    """
+    if findings.empty:
+        return {}
+    if period is not None:
+        return {str(i): str(period) for i in findings["indicator"].unique()}
+    latest = findings.groupby("indicator", sort=False)["period"].max()
+    return {str(k): str(v) for k, v in latest.items()}
+
+
+def _in_periods(frame: pd.DataFrame, periods: Mapping[str, str]) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    wanted = frame["indicator"].astype(str).map(periods)
+    return frame.loc[frame["period"].astype(str) == wanted]
+
+
+def top_gaps(findings: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The ``n`` biggest gaps: significant, worse, published, ranked by people affected.
+
+    Parameters
+    ----------
+    findings
+        The findings frame.
+    n
+        How many to keep.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows with ``significant`` true, ``direction == "worse"``, not suppressed and a finite
+        ``excess``, sorted by ``excess`` (largest first; ties by indicator, period, dimension,
+        group), at most ``n``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"indicator": ["a"] * 3, "period": ["p"] * 3,
+    ...                   "dimension": ["sex"] * 3, "group": ["F", "M", "U"],
+    ...                   "significant": [True, True, False], "direction": ["worse"] * 3,
+    ...                   "excess": [10.0, 30.0, 99.0], "suppressed": [False] * 3})
+    >>> top_gaps(f)["group"].tolist()
+    ['M', 'F']
+    """
+    if findings.empty:
+        return findings.copy()
+    excess = pd.to_numeric(findings["excess"], errors="coerce")
+    keep = (
+        findings["significant"].eq(True)
+        & (findings["direction"].astype(str) == "worse")
+        & ~_suppressed(findings)
+        & np.isfinite(excess.to_numpy(dtype=float))
+    )
+    ranked = findings.loc[keep].assign(_excess=excess[keep])
+    ranked = ranked.sort_values(
+        ["_excess", "indicator", "period", "dimension", "group"],
+        ascending=[False, True, True, True, True],
+        kind="mergesort",
+    )
+    return ranked.drop(columns="_excess").head(n).reset_index(drop=True)
+
+
+def _indicator_table(indicators: pd.DataFrame, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Each indicator's row as a dict (defaults filled in), in the catalogue's order."""
+    known: dict[str, dict[str, Any]] = {}
+    for record in _records(indicators):
+        known[str(record["id"])] = {**_INDICATOR_DEFAULTS, "title": record["id"], **record}
+    for i in ids:
+        known.setdefault(i, {**_INDICATOR_DEFAULTS, "id": i, "title": i})
+    return known
+
+
+# ------------------------------------------------------------------------------------------------
+# Tables
+# ------------------------------------------------------------------------------------------------
+
+
+def _table(
+    caption: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    text_columns: int = 1,
+) -> str:
+    """An HTML table; cells are already HTML. The first column is a row header."""
+    head = "".join(
+        f'<th scope="col"{" class=" + chr(34) + "text" + chr(34) if i < text_columns else ""}>'
+        f"{_e(h)}</th>"
+        for i, h in enumerate(header)
+    )
+    body = []
+    for cells in rows:
+        first, rest = cells[0], cells[1:]
+        tds = "".join(
+            f'<td class="text">{c}</td>' if i + 1 < text_columns else f"<td>{c}</td>"
+            for i, c in enumerate(rest)
+        )
+        body.append(f'<tr><th scope="row">{first}</th>{tds}</tr>')
+    return (
+        f'<div class="table-wrap"><table><caption>{_e(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def _direction_cell(direction: object) -> str:
+    d = str(direction) if isinstance(direction, str) else ""
+    if d in ("worse", "better"):
+        return f'<span class="{d}">{_e(d)}</span>'
+    return _e(d) if d else "–"
+
+
+def _group_rows(rows: pd.DataFrame, unit: str, *, label: str = "group") -> list[list[str]]:
+    """Table rows for a breakdown; suppressed rows show no numbers."""
+    out = []
+    for r in _records(rows):
+        name = _e(r[label])
+        if is_suppressed(r.get("suppressed", False)):
+            out.append([name, _SUPPRESSED, "–", _SUPPRESSED, _SUPPRESSED, "–", "–", "–", "–"])
+            continue
+        ci = f"{fmt_number(r.get('lower'))} to {fmt_number(r.get('upper'))}"
+        if finite_or_none(r.get("lower")) is None or finite_or_none(r.get("upper")) is None:
+            ci = "–"
+        out.append(
+            [
+                name,
+                _e(fmt_value(r.get("value"), unit)),
+                _e(ci),
+                _e(fmt_count(r.get("numerator"))),
+                _e(fmt_count(r.get("denominator"))),
+                _e(fmt_number(r.get("difference"))),
+                _e(fmt_p(r.get("q_value"))),
+                _direction_cell(r.get("direction")),
+                _e(fmt_count(r.get("excess"))),
+            ]
+        )
+    return out
+
+
+_GROUP_HEADER = (
+    "Group",
+    "Value",
+    "95% CI",
+    "Numerator",
+    "Denominator",
+    "Difference from reference",
+    "q-value",
+    "Compared with reference",
+    "People affected",
+)
+
+
+# ------------------------------------------------------------------------------------------------
+# Sections
+# ------------------------------------------------------------------------------------------------
+
+
+def _describe_range(rows: pd.DataFrame, unit: str, label: str) -> str:
+    """``"from 45.0% (Not stated) to 60.0% (White)"`` over the drawn rows."""
+    shown = rows.loc[~_suppressed(rows) & np.isfinite(rows["value"].to_numpy(dtype=float))]
+    if shown.empty:
+        return "No values can be shown."
+    lo = shown.loc[shown["value"].idxmin()]
+    hi = shown.loc[shown["value"].idxmax()]
+    return (
+        f"Values range from {fmt_value(lo['value'], unit)} ({label} {lo['group']}) "
+        f"to {fmt_value(hi['value'], unit)} ({label} {hi['group']})."
+    )
+
+
+def _render_top(
+    page: _Page,
+    top: pd.DataFrame,
+    info: Mapping[str, Mapping[str, Any]],
+    n: int,
+    *,
+    with_period: bool,
+) -> None:
+    page.add(f'<section aria-labelledby="top-gaps"><h2 id="top-gaps">The {n} biggest gaps</h2>')
+    page.add(
+        '<p class="lede">Groups that do significantly worse than their reference group '
+        "(q-value below the run's threshold after the Benjamini-Hochberg correction), ranked "
+        "by people affected: how many more people missed the measure than would have at the "
+        "reference group's rate.</p>"
+    )
+    if top.empty:
+        page.add("<p>No group did significantly worse than its reference.</p></section>")
+        return
+    if with_period:
+        page.add("<p>Ranked over every period in the results.</p>")
+    if len(top) < n:
+        page.add(f"<p>Only {len(top)} such gaps were found.</p>")
+    labels = [
+        f"{info[str(r['indicator'])]['title']}: {short_label(r['dimension'], r['group'])}"
+        + (f" ({r['period']})" if with_period else "")
+        for r in _records(top)
+    ]
+    bars = pd.DataFrame({"label": labels, "excess": top["excess"].to_numpy(dtype=float)})
+    first, last = bars.iloc[0], bars.iloc[-1]
+    page.figure(
+        ranking_chart(bars, title=f"The {n} biggest gaps, by people affected"),
+        label=(
+            f"Bar chart of the {len(bars)} biggest gaps by people affected, from "
+            f"{fmt_count(first['excess'])} ({first['label']}) to {fmt_count(last['excess'])} "
+            f"({last['label']}). The same numbers are in the table below."
+        ),
+        caption="People affected: the excess number who missed the measure in each group.",
+    )
+    page.add('<ol class="findings">')
+    for r in _records(top):
+        sentence = finding_sentence(r, info[str(r["indicator"])])
+        if with_period:
+            sentence = f"{r['period']}: {sentence}"
+        page.add(f"<li>{_e(sentence)}</li>")
+    page.add("</ol>")
+    page.add(_ranked_table(top, info, caption=f"The {n} biggest gaps"))
+    page.add("</section>")
+
+
+def _ranked_table(
+    ranked: pd.DataFrame, info: Mapping[str, Mapping[str, Any]], *, caption: str
+) -> str:
+    rows = []
+    for rank, r in enumerate(_records(ranked), start=1):
+        ind = info[str(r["indicator"])]
+        unit = str(ind.get("unit") or "")
+        rows.append(
+            [
+                str(rank),
+                _e(ind["title"]),
+                _e(r["period"]),
+                _e(dimension_name(r["dimension"])),
+                _e(r["group"]),
+                _e(fmt_value(r.get("value"), unit)),
+                _e(fmt_value(r.get("reference_value"), unit)),
+                _e(fmt_number(r.get("difference"))),
+                _e(fmt_p(r.get("q_value"))),
+                _e(fmt_count(r.get("excess"))),
+            ]
+        )
+    header = (
+        "Rank",
+        "Indicator",
+        "Period",
+        "Breakdown",
+        "Group",
+        "Value",
+        "Reference value",
+        "Difference",
+        "q-value",
+        "People affected",
+    )
+    return _table(caption, header, rows, text_columns=5)
+
+
+def _render_deprivation(
+    page: _Page,
+    rows: pd.DataFrame,
+    gradients: pd.DataFrame,
+    ind: Mapping[str, Any],
+    period: str,
+) -> None:
+    page.add("<h3>By deprivation</h3>")
+    title, unit = str(ind["title"]), str(ind.get("unit") or "")
+    deciles = rows.loc[rows["dimension"] == "imd_decile"]
+    n_groups, label = 10, "decile"
+    if deciles.empty:
+        deciles = rows.loc[rows["dimension"] == "imd_quintile"]
+        n_groups, label = 5, "quintile"
+    if deciles.empty:
+        page.add('<p class="note">No breakdown by deprivation in these results.</p>')
+        return
+    deciles = deciles.assign(_q=pd.to_numeric(deciles["group"], errors="coerce")).sort_values("_q")
+    sii_rows = gradients.loc[gradients["measure"].astype(str).str.lower() == "sii"]
+    sii_dim = sii_rows.loc[sii_rows["dimension"] == f"imd_{label}"]
+    sii_row = _records((sii_dim if not sii_dim.empty else sii_rows).head(1))
+    sii = finite_or_none(sii_row[0].get("value")) if sii_row else None
+    intercept = finite_or_none(sii_row[0].get("intercept")) if sii_row else None
+    drawn_line = sii is not None and intercept is not None
+    alt_text = (
+        f"Dot chart of {title} by IMD {label} (1 = most deprived), {period}, with 95% "
+        f"confidence intervals. {_describe_range(deciles, unit, label)}"
+    )
+    if drawn_line:
+        alt_text += f" A dashed line shows the slope index of inequality ({fmt_number(sii)})."
+    alt_text += " The values are in the table below."
+    page.figure(
+        deprivation_chart(
+            deciles,
+            sii=sii,
+            intercept=intercept,
+            title=f"{title} by IMD {label}",
+            value_label="Value",
+            unit=unit,
+            n_groups=n_groups,
+        ),
+        label=alt_text,
+        caption=(
+            f"{title} by IMD {label}, {period}. Bars are 95% confidence intervals"
+            + ("; the dashed line is the slope index of inequality." if drawn_line else ".")
+        ),
+    )
+    page.add(
+        _table(
+            f"{title} by IMD {label}, {period}",
+            (f"IMD {label}", *_GROUP_HEADER[1:]),
+            _group_rows(deciles, unit),
+        )
+    )
+
+
+def _render_groups(
+    page: _Page, rows: pd.DataFrame, ind: Mapping[str, Any], period: str, overall: float | None
+) -> None:
+    title, unit = str(ind["title"]), str(ind.get("unit") or "")
+    for heading, dimensions in GROUP_SECTIONS:
+        page.add(f"<h3>{_e(heading)}</h3>")
+        chosen = next((d for d in dimensions if (rows["dimension"] == d).any()), None)
+        if chosen is None:
+            page.add(f'<p class="note">No breakdown {_e(heading.lower())} in these results.</p>')
+            continue
+        part = rows.loc[rows["dimension"] == chosen]
+        order = natural_order(part["group"].astype(str).tolist())
+        part = part.set_index(part["group"].astype(str)).loc[order].reset_index(drop=True)
+        labels = [short_label(chosen, g) if chosen == "sex" else g for g in order]
+        part = part.assign(group=labels)
+        order = labels
+        name = dimension_name(chosen).lower()
+        text = (
+            f"Dot chart of {title} by {name}, {period}, with 95% confidence intervals; colour "
+            f"and shape show whether each group is worse, similar or better than its reference. "
+            f"{_describe_range(part, unit, 'group')}"
+        )
+        if overall is not None:
+            text += f" A dashed line marks the overall value, {fmt_value(overall, unit)}."
+        page.figure(
+            groups_chart(
+                part,
+                reference_value=overall,
+                reference_label="Overall",
+                title=f"{title} by {name}",
+                value_label="Value",
+                unit=unit,
+                order=order,
+            ),
+            label=text + " The values are in the table below.",
+            caption=f"{title} by {name}, {period}. Lines are 95% confidence intervals.",
+        )
+        page.add(_table(f"{title} by {name}, {period}", _GROUP_HEADER, _group_rows(part, unit)))
+
+
+def _render_funnel(page: _Page, rows: pd.DataFrame, ind: Mapping[str, Any], period: str) -> None:
+    page.add("<h3>Boroughs</h3>")
+    title, unit = str(ind["title"]), str(ind.get("unit") or "")
+    boroughs = rows.loc[rows["dimension"] == "borough"]
+    if boroughs.empty:
+        page.add('<p class="note">No breakdown by borough in these results.</p>')
+        return
+    boroughs = boroughs.sort_values("group", kind="mergesort")
+    statistic, multiplier = str(ind["statistic"]), float(ind["multiplier"])
+    try:
+        data = funnel_data(boroughs, statistic=statistic, multiplier=multiplier)
+    except ValueError:
+        why = (
+            "funnel plots are drawn for proportions and rates, not for means"
+            if statistic == "mean"
+            else "fewer than two boroughs have published counts"
+        )
+        page.add(f'<p class="note">No funnel plot: {why}.</p>')
+    else:
+        chart = funnel_chart(
+            data,
+            title=f"{title}: boroughs",
+            value_label="Value",
+            unit=unit,
+        )
+        position = data.points["position"]
+        outside = position.str.contains("limit") & ~position.str.startswith("Within")
+        page.figure(
+            chart,
+            label=(
+                f"Funnel plot of {title} for {len(data.points)} boroughs, {period}: each "
+                f"borough's value against its size, with 95% and 99.8% control limits around "
+                f"the average of {fmt_value(data.baseline, unit)}. {int(outside.sum())} "
+                "boroughs lie outside the 95% limits. The values are in the table below."
+            ),
+            caption=(
+                f"{title} by borough, {period}. Points outside the funnel differ from the "
+                "average by more than chance alone would explain."
+            ),
+        )
+    page.add(
+        _table(
+            f"{title} by borough, {period}",
+            ("Borough", *_GROUP_HEADER[1:]),
+            _group_rows(boroughs, unit),
+        )
+    )
+
+
+def _render_gradients(page: _Page, gradients: pd.DataFrame, ind: Mapping[str, Any]) -> None:
+    page.add("<h3>Summary measures of inequality</h3>")
+    if gradients.empty:
+        page.add('<p class="note">No summary measures in these results.</p>')
+        return
+    names = {
+        "sii": "Slope index of inequality (SII)",
+        "rii": "Relative index of inequality (RII)",
+        "bgv": "Between-group variance",
+        "idisw": "Index of disparity (weighted)",
+    }
+    rows = []
+    for r in _records(gradients):
+        measure = str(r["measure"])
+        ci = f"{fmt_number(r.get('lower'), digits=2)} to {fmt_number(r.get('upper'), digits=2)}"
+        if finite_or_none(r.get("lower")) is None or finite_or_none(r.get("upper")) is None:
+            ci = "–"
+        rows.append(
+            [
+                _e(names.get(measure.lower(), measure)),
+                _e(dimension_name(str(r["dimension"]))),
+                _e(fmt_number(r.get("value"), digits=2)),
+                _e(ci),
+                _e(r.get("method", "") if isinstance(r.get("method"), str) else ""),
+            ]
+        )
+    page.add(
+        _table(
+            f"Summary measures of inequality: {ind['title']}",
+            ("Measure", "Breakdown", "Value", "95% CI", "Method"),
+            rows,
+            text_columns=2,
+        )
+    )
+    page.add(
+        '<p class="note">The SII is the modelled difference in value between the most and the '
+        "least deprived ends of the population (rank 0 = most deprived), in the indicator's "
+        "units; the RII is the matching ratio.</p>"
+    )
+
+
+def _render_indicator(
+    page: _Page,
+    ind: Mapping[str, Any],
+    rows: pd.DataFrame,
+    gradients: pd.DataFrame,
+    period: str,
+    n: int,
+    info: Mapping[str, Mapping[str, Any]],
+) -> None:
+    title, unit = str(ind["title"]), str(ind.get("unit") or "")
+    anchor = f"indicator-{_slug(str(ind['id']))}"
+    page.add(f'<section aria-labelledby="{anchor}"><h2 id="{anchor}">{_e(title)}</h2>')
+    polarity = (
+        "Lower is better" if str(ind.get("polarity")) == "lower_is_better" else "Higher is better"
+    )
+    meta = [f"Period: {period}", f"Statistic: {ind.get('statistic')}", polarity]
+    for key, name in (("standard", "Constitutional standard"), ("target", "Operational target")):
+        level = finite_or_none(ind.get(key))
+        if level is not None:
+            meta.append(f"{name}: {fmt_value(level, unit, digits=0 if level.is_integer() else 1)}")
+    page.add(f'<p class="meta">{_e(". ".join(meta))}.</p>')
+    overall_rows = _records(rows.loc[rows["dimension"] == "overall"].head(1))
+    overall = None
+    if overall_rows:
+        o = overall_rows[0]
+        if is_suppressed(o.get("suppressed", False)):
+            page.add("<p>Overall: suppressed to protect privacy.</p>")
+        else:
+            overall = finite_or_none(o.get("value"))
+            text = f"Overall: {fmt_value(overall, unit)}"
+            if finite_or_none(o.get("lower")) is not None:
+                text += f" (95% CI {fmt_number(o.get('lower'))} to {fmt_number(o.get('upper'))})"
+            if finite_or_none(o.get("denominator")) is not None:
+                text += f", from {fmt_count(o.get('denominator'))} people"
+            page.add(f"<p>{_e(text)}.</p>")
+    _render_deprivation(page, rows, gradients, ind, period)
+    _render_groups(page, rows, ind, period, overall)
+    _render_funnel(page, rows, ind, period)
+    _render_gradients(page, gradients, ind)
+    page.add("<h3>Ranked findings</h3>")
+    ranked = top_gaps(rows, n)
+    if ranked.empty:
+        page.add("<p>No group did significantly worse than its reference.</p>")
+    else:
+        page.add(_ranked_table(ranked, info, caption=f"Biggest gaps: {title}, {period}"))
+    page.add("</section>")
+
+
+def _render_manifest(page: _Page, manifest: Mapping[str, Any] | None) -> None:
+    page.add('<section aria-labelledby="about-run"><h2 id="about-run">About this run</h2>')
+    page.add(
+        "<p>Every number in this report is an aggregate that passed disclosure control before "
+        "it left the engine (by default the NHS rule: counts from 1 to 7 are suppressed and "
+        "others are rounded to the nearest 5). Suppressed cells show no numbers.</p>"
+    )
+    if manifest:
+        page.add('<dl class="manifest">')
+        for key in sorted(manifest):
+            value = manifest[key]
+            shown = (
+                f"<code>{_e(json.dumps(value, sort_keys=True, default=str))}</code>"
+                if isinstance(value, Mapping | list | tuple)
+                else _e(value)
+            )
+            page.add(f"<dt>{_e(key)}</dt><dd>{shown}</dd>")
+        page.add("</dl>")
+    page.add("</section>")
+
+
+# ------------------------------------------------------------------------------------------------
+# Public API
+# ------------------------------------------------------------------------------------------------
+
+
+def render_find_report(
+    findings: pd.DataFrame,
+    gradients: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    title: str = "Find: inequalities in the data",
+    manifest: Mapping[str, Any] | None = None,
+    period: str | None = None,
+    top_n: int = 10,
+    rank_all_periods: bool = False,
+) -> str:
+    """The Find report as one self-contained HTML page.
+
+    Parameters
+    ----------
+    findings
+        One row per indicator x period x dimension x group (the findings frame: ``indicator``,
+        ``period``, ``dimension``, ``group``, ``reference_group``, ``numerator``,
+        ``denominator``, ``value``, ``lower``, ``upper``, ``reference_value``, ``difference``,
+        ``q_value``, ``significant``, ``direction``, ``excess``, ``suppressed`` ...).
+    gradients
+        Summary measures: ``indicator``, ``period``, ``dimension``, ``measure`` (``"sii"``,
+        ``"rii"``, ``"bgv"``, ``"idisw"``), ``value``, ``lower``, ``upper``, ``method``,
+        ``intercept`` (for the SII, the fitted value at rank 0, the most deprived end).
+    indicators
+        The INDICATORS frame (``id``, ``title``, ``statistic``, ``multiplier``, ``polarity``,
+        ``standard``, ``target``, ``unit``); sections follow its order.
+    title
+        The page's title and only ``<h1>``.
+    manifest
+        The run's manifest (inputs, versions, parameters), listed at the end.
+    period
+        The period to report; by default each indicator's latest.
+    top_n
+        How many gaps to rank at the top of the page and per indicator.
+    rank_all_periods
+        Rank "the biggest gaps" over every period in ``findings`` (each labelled with its
+        period) rather than the reported period only. Useful on small populations where a
+        single month is rarely significant; the same gap may then appear for several months.
+
+    Returns
+    -------
+    str
+        The HTML document. It loads nothing: no scripts, no external CSS, fonts or images.
+
+    Notes
+    -----
+    By default the ranking uses the reported period only (the same gap in each month would
+    otherwise fill the list). Suppressed rows are never ranked and never show numbers.
+
+    Examples
+    --------
+    >>> empty = pd.DataFrame(columns=["indicator", "period", "dimension", "group", "value"])
+    >>> page = render_find_report(empty, pd.DataFrame(columns=["indicator", "measure"]),
+    ...                           pd.DataFrame(columns=["id", "title"]), title="Demo")
+    >>> page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+    True
+    """
+    periods = report_periods(findings, period)
+    shown = _in_periods(findings, periods)
+    grads = _in_periods(gradients, periods) if "period" in gradients else gradients
+    ids = [str(i) for i in indicators["id"]] if "id" in indicators else []
+    ids += [i for i in periods if i not in ids]
+    info = _indicator_table(indicators, ids)
+    ids = [i for i in ids if i in periods]
+    top = top_gaps(findings if rank_all_periods else shown, top_n)
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        page = _Page(pool)
+        page.add(*_head(title))
+        if ids:
+            page.add(*_contents(ids, info, top_n))
+        _render_top(page, top, info, top_n, with_period=rank_all_periods)
+        for i in ids:
+            rows = shown.loc[shown["indicator"].astype(str) == i]
+            g = grads.loc[grads["indicator"].astype(str) == i] if not grads.empty else grads
+            _render_indicator(page, info[i], rows, g, periods[i], top_n, info)
+        _render_manifest(page, manifest)
+        page.add("</main>", "</body>", "</html>")
+        return page.html()
+
+
+def _head(title: str) -> list[str]:
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{_e(title)}</h1>",
+        '<p class="lede">Where groups of people do worse, by deprivation, ethnicity, age, sex '
+        "and borough, on each indicator. Figures are for the latest period of each indicator "
+        "unless stated.</p>",
+        "</header>",
+        "<main>",
+    ]
+
+
+def _contents(ids: Sequence[str], info: Mapping[str, Mapping[str, Any]], top_n: int) -> list[str]:
+    items = [f'<li><a href="#top-gaps">The {top_n} biggest gaps</a></li>']
+    items += [f'<li><a href="#indicator-{_slug(i)}">{_e(info[i]["title"])}</a></li>' for i in ids]
+    items.append('<li><a href="#about-run">About this run</a></li>')
+    return ['<nav aria-label="Contents"><ul>', *items, "</ul></nav>"]
+
+
+def write_find_report(
+    findings: pd.DataFrame,
+    gradients: pd.DataFrame,
+    indicators: pd.DataFrame,
+    path: str | Path,
+    *,
+    title: str = "Find: inequalities in the data",
+    manifest: Mapping[str, Any] | None = None,
+    period: str | None = None,
+    top_n: int = 10,
+    rank_all_periods: bool = False,
+) -> Path:
+    """Write :func:`render_find_report` to ``path`` (UTF-8) and return the path.
+
+    Parameters
+    ----------
+    findings, gradients, indicators, title, manifest, period, top_n, rank_all_periods
+        As :func:`render_find_report`.
+    path
+        The HTML file to write; its folder is created if needed.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> empty = pd.DataFrame(columns=["indicator", "period", "dimension", "group", "value"])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     out = write_find_report(empty, pd.DataFrame(columns=["indicator", "measure"]),
+    ...                             pd.DataFrame(columns=["id"]), Path(folder) / "find.html")
+    ...     out.read_text(encoding="utf-8").count("<h1>")
+    1
+    """
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = render_find_report(
+        findings,
+        gradients,
+        indicators,
+        title=title,
+        manifest=manifest,
+        period=period,
+        top_n=top_n,
+        rank_all_periods=rank_all_periods,
+    )
+    out.write_text(text, encoding="utf-8")
+    return out
