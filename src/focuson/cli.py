@@ -143,10 +143,11 @@ def find_command(
     ] = None,
     engine: Annotated[str, typer.Option(help="Where the counting runs.")] = "duckdb",
     alpha: Annotated[float, typer.Option(help="False discovery rate for significance.")] = 0.05,
+    report: Annotated[bool, typer.Option(help="Also write report.html.")] = True,
 ) -> None:
     """Find inequalities: every indicator by every breakdown, compared, ranked, protected."""
     from focuson import console_tables
-    from focuson.find.pipeline import run_find
+    from focuson.runs.find import run_find
 
     console = _console()
     if engine != "duckdb":
@@ -168,6 +169,8 @@ def find_command(
         f"significant at q < {alpha}); results in {run.out_dir}."
     )
     console.print(console_tables.top_findings(run.top, run.indicators))
+    if run.report is not None:
+        console.print(f"Report: {run.report.resolve()} (open it in a browser; it works offline)")
 
 
 @app.command()
@@ -188,10 +191,10 @@ def demo(
         str, typer.Option(help="The borough whose IMD deciles are shown in full.")
     ] = "Brent",
 ) -> None:
-    """Generate a synthetic population, validate it, and show inequality statistics.
+    """Generate a synthetic population, validate it, show inequality statistics, run Find.
 
-    Then, when the reference data folder is present, the same statistics on real North West
-    London data (% of residents aged 65+ by IMD decile).
+    Then, when the reference data folder is present, statistics on real North West London data
+    (% of residents aged 65+ by IMD decile, with the SII in two flavours).
     """
     from focuson import console_tables
     from focuson.demo_population import DemoDataError, compute, england_decile_population
@@ -225,7 +228,19 @@ def demo(
     )
     console.print(console_tables.waits_by_borough(waits.by_borough, scale=scale))
 
-    console.print("[bold]2. Real reference data[/bold]")
+    console.print(
+        "[bold]2. Find[/bold] on the synthetic population: every indicator of the default "
+        "catalogue by every breakdown"
+    )
+    from focuson.runs.find import run_find
+
+    with console.status("Starting...") as status:
+        found = run_find(out, out / "results", step=status.update)
+    console.print(console_tables.top_findings(found.top, found.indicators))
+    if found.report is not None:
+        console.print(f"Report: {found.report.resolve()} (open it in a browser; it works offline)")
+
+    console.print("[bold]3. Real reference data[/bold]")
     if reference_dir is None:
         console.print(
             "[yellow]No reference data folder found[/yellow] (../shared/data or "

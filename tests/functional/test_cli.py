@@ -53,7 +53,9 @@ def test_demo_without_a_reference_folder_runs_on_labelled_synthetic_data(tmp_pat
     assert "RTT pathways treated within 18 weeks" in text
     assert "No reference data folder found" in text
     assert "[SYNTHETIC]" in text
+    assert "The 10 biggest gaps" in text
     assert (tmp_path / "demo" / "truth.json").is_file()
+    assert (tmp_path / "demo" / "results" / "report.html").is_file()
 
 
 @needs_data
@@ -150,6 +152,9 @@ def test_find_on_a_synthetic_population_writes_results_and_shows_the_top_gaps(tm
     text = _text(result)
     assert "The 10 biggest gaps" in text
     assert "14 indicators" in text
+    assert "Report:" in text
+    html = (out / "report.html").read_text()
+    assert "The 10 biggest gaps" in html and "https://" not in html
     findings = pq.read_table(out / "findings.parquet").to_pandas()
     # Every published count has passed disclosure control: multiples of 5, nothing in 1-7.
     published = findings.loc[~findings["suppressed"], "denominator"].dropna()

@@ -3,8 +3,9 @@
 ``run_find`` loads the user's tables through the data contracts, counts every indicator of the
 catalogue by every breakdown inside the engine, compares and ranks the groups (disclosure control
 included), and writes the results folder: ``findings.parquet``, ``gradients.parquet``,
-``aggregates`` never (they are not disclosure-controlled), and ``manifest.json`` recording what
-went in. This is the function behind ``focuson find``.
+``manifest.json`` recording what went in, and ``report.html`` (self-contained, charts inline).
+The raw aggregates are never written: they have not been through disclosure control. This is the
+function behind ``focuson find``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from focuson.data.contracts import load_dataset, read_mapping
 from focuson.engine import aggregate, indicators_frame, load_catalogue, load_default_catalogue
 from focuson.find.findings import FindResult, find, top_findings
 from focuson.find.results import write_results
+from focuson.reports import write_find_report
 
 Step = Callable[[str], None]
 
@@ -37,6 +39,7 @@ class FindRun:
     out_dir: Path
     manifest: dict[str, Any]
     aggregate_rows: int
+    report: Path | None
 
 
 def mapping_path(data: Path) -> Path:
@@ -65,6 +68,7 @@ def run_find(
     catalogue: Path | None = None,
     imd: Path | None = None,
     alpha: float = 0.05,
+    report: bool = True,
     step: Step | None = None,
 ) -> FindRun:
     """Run Find on the dataset mapped by ``data`` and write the results to ``out_dir``.
@@ -82,6 +86,8 @@ def run_find(
         LSOA file when it is an IMD file.
     alpha
         The false discovery rate for ``significant`` (Benjamini-Hochberg q-values).
+    report
+        Also write ``report.html``.
     step
         Called with a plain-English description as each stage starts (for progress display).
     """
@@ -123,6 +129,17 @@ def run_find(
     }
     say("Writing the results")
     write_results(result, out_dir, manifest=manifest)
+    report_path = None
+    if report:
+        say("Drawing the charts and writing the report")
+        report_path = write_find_report(
+            result.findings,
+            result.gradients,
+            indicators,
+            Path(out_dir) / "report.html",
+            manifest=manifest,
+            rank_all_periods=True,
+        )
     return FindRun(
         result=result,
         top=top_findings(result.findings, n=10),
@@ -130,4 +147,5 @@ def run_find(
         out_dir=Path(out_dir),
         manifest=manifest,
         aggregate_rows=len(aggregates),
+        report=report_path,
     )
