@@ -51,7 +51,7 @@ from focuson.data.synthetic.writer import ParquetTables, logical_schema, sha256
 
 GENERATOR = "focuson.data.synthetic"
 #: Bumped whenever the same seed would give different data.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 CONTRACT_VERSION = 1
 DEFAULT_SEED = 20250401
 DEFAULT_START = date(2023, 4, 1)

@@ -9,10 +9,11 @@ Volume
     4 1%.
 Times
     Arrival on a uniformly drawn day of the window at an hour following a typical A&E day (few
-    at night, most from 9:00 to 21:00). The share leaving within 4 hours is planted by age for
-    type 1 (:data:`~focuson.data.synthetic.effects.AE_TYPE1_WITHIN_4_HOURS`) and is 95% in the
-    other types; times within 4 hours run from 5 minutes to exactly 4 hours, longer ones have an
-    exponential tail of mean 3 hours, up to 48 hours. Attendances still in the department when
+    at night, most from 9:00 to 21:00). The share leaving within 4 hours is planted by age at
+    arrival in every department type (:data:`~focuson.data.synthetic.effects.AE_WITHIN_4_HOURS`,
+    as the catalogue's ``ae_4_hours`` counts all types); times within 4 hours run from 5
+    minutes to exactly 4 hours, longer ones have an exponential tail of mean 3 hours, up to 48
+    hours. Attendances still in the department when
     the window ends are left out.
 Providers
     The borough's acute trusts; type 2 at Moorfields (RP6) or Imperial's Western Eye (RYJ).
@@ -60,7 +61,7 @@ def rows(rng: np.random.Generator, people: People, ctx: Context, first_id: int) 
     day = w.start_day + rng.integers(0, span, n)
     second = rng.choice(24, n, p=HOURS / HOURS.sum()) * 3600 + rng.integers(0, 3600, n)
     dept = rng.choice(4, n, p=DEPARTMENT_TYPES) + 1
-    on_time = rng.random(n) < ae_within(people, who, day, dept)
+    on_time = rng.random(n) < ae_within(people, who, day)
     stay = np.where(
         on_time,
         within(rng, n, 300, FOUR_HOURS, 2.2, 1.6),

@@ -23,7 +23,11 @@ import pyarrow as pa
 
 from focuson.data.synthetic._sampling import beyond, first_day_of_month, within
 from focuson.data.synthetic.activity._common import Context, dates, events, ids
-from focuson.data.synthetic.effects import DIAGNOSTIC_6_WEEKS_DAYS, DIAGNOSTIC_WITHIN_6_WEEKS
+from focuson.data.synthetic.effects import (
+    DIAGNOSTIC_LATE_WAIT,
+    DIAGNOSTIC_ON_TIME_WAIT,
+    DIAGNOSTIC_WITHIN_6_WEEKS,
+)
 from focuson.data.synthetic.population import People, dictionary
 from focuson.data.synthetic.providers import CODES as PROVIDERS
 from focuson.data.synthetic.providers import acute_provider
@@ -63,8 +67,8 @@ def rows(rng: np.random.Generator, people: People, ctx: Context, first_id: int) 
     on_time = rng.random(n) < DIAGNOSTIC_WITHIN_6_WEEKS
     wait = np.where(
         on_time,
-        within(rng, n, 0, DIAGNOSTIC_6_WEEKS_DAYS, 1.5, 1.5),
-        beyond(rng, n, DIAGNOSTIC_6_WEEKS_DAYS + 1, 30.0, 600),
+        within(rng, n, *DIAGNOSTIC_ON_TIME_WAIT),
+        beyond(rng, n, *DIAGNOSTIC_LATE_WAIT),
     )
     modality = rng.choice(len(_NAMES), n, p=_P)
     provider = acute_provider(rng, people.borough[who])

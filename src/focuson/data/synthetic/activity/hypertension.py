@@ -8,14 +8,17 @@ Who
     younger population is.
 Dates
     Diagnosed on a day drawn evenly over the 15 years before the end of the window (not before
-    the 18th birthday). 88% have a blood pressure recorded in the last 15 months (``last_bp``,
-    not before the diagnosis); the others have ``last_bp``, ``systolic`` and ``diastolic``
-    empty.
-Control
-    The last BP is below 140/90 with the probability planted by deprivation x Black
-    (:data:`~focuson.data.synthetic.effects.HYPERTENSION_CONTROL`). Controlled readings are
-    drawn around 127/77 and kept below 140/90; uncontrolled ones are high in systolic only
-    (60%), diastolic only (15%) or both (25%); systolic is always at least 10 above diastolic.
+    the 18th birthday).
+Treated to target
+    Planted as the catalogue's ``hypertension_treated_to_target`` counts it on the window's
+    last day: a reading in the last 12 months below 140/90, or below 150/90 at 80 or over, with
+    the probability planted by deprivation x Black
+    (:data:`~focuson.data.synthetic.effects.HYPERTENSION_CONTROL`). Their last reading falls in
+    the last 12 months (not before the diagnosis), drawn around 127/77 and kept below 140/90.
+    Of the others, 25% have no reading (``last_bp``, ``systolic`` and ``diastolic`` empty),
+    15% of those diagnosed over a year ago a reading 12 to 15 months old, and the rest a
+    reading in the last 12 months above their threshold: high in systolic only (60%),
+    diastolic only (15%) or both (25%). Systolic is always at least 10 above diastolic.
 """
 
 from __future__ import annotations
@@ -42,7 +45,9 @@ AGE_BANDS = (0, 18, 40, 50, 60, 70, 80)
 PREVALENCE = (0.0, 0.012, 0.05, 0.13, 0.25, 0.38, 0.50)
 ETHNIC_FACTOR = {"White": 1.0, "Mixed": 1.0, "Asian": 1.15, "Black": 1.45, "Other": 1.0}
 DEPRIVED_FACTOR = 1.1
-RECORDED_BP = 0.88
+#: Of those not treated to target: no reading, or (diagnosed over a year ago) an old one.
+NO_READING = 0.25
+STALE_READING = 0.15
 YEARS_BACK = 15
 
 
@@ -62,17 +67,23 @@ def rows(rng: np.random.Generator, people: People, ctx: Context, first_id: int) 
     adult = first_day_of_month(people.dob_month[who] + 18 * 12)
     earliest = np.maximum(adult, last - int(YEARS_BACK * 365.25))
     diagnosed = earliest + np.floor(rng.random(n) * (last - earliest + 1)).astype(np.int64)
-    bp_from = np.maximum(diagnosed, last - 455)
-    last_bp = bp_from + np.floor(rng.random(n) * (last - bp_from + 1)).astype(np.int64)
-    no_bp = rng.random(n) >= RECORDED_BP
-    controlled = rng.random(n) < hypertension_control(people, who)
+    to_target = rng.random(n) < hypertension_control(people, who)
+    kind = rng.random(n)
+    no_bp = ~to_target & (kind < NO_READING)
+    stale = ~to_target & ~no_bp & (kind < NO_READING + STALE_READING) & (diagnosed <= last - 365)
+    recent_from = np.maximum(diagnosed, last - 364)
+    recent = recent_from + np.floor(rng.random(n) * (last - recent_from + 1)).astype(np.int64)
+    old = last - 455 + np.floor(rng.random(n) * 91).astype(np.int64)  # 12 to 15 months ago
+    last_bp = np.where(stale, np.maximum(old, diagnosed), recent)
+    high = ~to_target & ~no_bp & ~stale
     systolic = np.clip(np.rint(rng.normal(127, 7, n)), 95, 139).astype(np.int64)
     diastolic = np.clip(np.rint(rng.normal(77, 6, n)), 50, 89).astype(np.int64)
     pattern = rng.choice(3, n, p=[0.60, 0.15, 0.25])  # systolic, diastolic, both high
-    high_sys = ~controlled & (pattern != 1)
-    high_dia = ~controlled & (pattern != 0)
+    high_sys = high & (pattern != 1)
+    high_dia = high & (pattern != 0)
+    limit = np.where(people.age_years(who, np.full(n, last)) >= 80, 150, 140)
     systolic = np.where(
-        high_sys, np.minimum(140 + rng.exponential(12, n).astype(np.int64), 230), systolic
+        high_sys, np.minimum(limit + rng.exponential(12, n).astype(np.int64), 230), systolic
     )
     diastolic = np.where(
         high_dia, np.minimum(90 + rng.exponential(6, n).astype(np.int64), 130), diastolic

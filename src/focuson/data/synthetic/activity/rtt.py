@@ -14,8 +14,10 @@ Waits
     The clock stops within 18 weeks (126 days) with the probability planted by IMD quintile
     (:data:`~focuson.data.synthetic.effects.RTT_WITHIN_18_WEEKS`), 7 to 126 days (Beta(2, 1.5)
     shape); otherwise after 127 days plus an exponential tail of mean 130 days (about 16% of those
-    waits pass 52 weeks). A clock that has not stopped by the end of the window has an empty
-    ``clock_stop``.
+    waits pass 52 weeks). At a census date the waiting list therefore holds about 61% (most
+    deprived) to 67% (least deprived) waiting 18 weeks or less
+    (:func:`~focuson.data.synthetic.effects.rtt_census_within`). A clock that has not stopped
+    by the end of the window has an empty ``clock_stop``.
 Treatment functions and providers
     3-digit treatment function codes with rough national RTT shares (children under 16: a
     paediatric mix). Ophthalmology goes to Moorfields (RP6) 30% of the time and trauma and
@@ -30,7 +32,7 @@ import pyarrow as pa
 
 from focuson.data.synthetic._sampling import beyond, first_day_of_month, within
 from focuson.data.synthetic.activity._common import RUN_IN_DAYS, Context, dates, events, ids
-from focuson.data.synthetic.effects import RTT_18_WEEKS_DAYS, rtt_within
+from focuson.data.synthetic.effects import RTT_LATE_WAIT, RTT_ON_TIME_WAIT, rtt_within
 from focuson.data.synthetic.population import People, dictionary
 from focuson.data.synthetic.providers import CODES as PROVIDERS
 from focuson.data.synthetic.providers import acute_provider
@@ -70,8 +72,8 @@ def rows(rng: np.random.Generator, people: People, ctx: Context, first_id: int) 
     on_time = rng.random(n) < rtt_within(people, who)
     wait = np.where(
         on_time,
-        within(rng, n, 7, RTT_18_WEEKS_DAYS, 2.0, 1.5),
-        beyond(rng, n, RTT_18_WEEKS_DAYS + 1, 130.0, 2000),
+        within(rng, n, *RTT_ON_TIME_WAIT),
+        beyond(rng, n, *RTT_LATE_WAIT),
     )
     child = people.age_years(who, start) < 16
     function = np.where(
