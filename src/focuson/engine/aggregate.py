@@ -1,31 +1,34 @@
 """Aggregate every indicator of a catalogue by every breakdown, inside the engine.
 
-:func:`aggregate` is the one function that reads patient-level rows. For each *pass* (the
-indicators that share a table and a period definition) it builds one Ibis query:
+:func:`aggregate` is the one function that reads patient-level rows. First it builds the
+*people* table once (every person with one integer *person key* packing their IMD decile,
+borough, sex and ethnicity code, and their date of birth as ``YYYYMMDD``) and caches it in the
+engine (Ibis ``cache``: a temporary table). Then, for each *pass* (the indicators that share a
+table and a period definition), one Ibis query:
 
-1. the activity table joined with ``persons`` (on ``person_id``) and the IMD lookup (on the
-   person's LSOA), each row placed in its period: the month of its event date, or every monthly
-   census date at which it exists; for rates, the population of ``persons`` at each period end;
+1. the activity table joined with the people table, each row placed in its period: the month
+   of its event date, or every monthly census date at which it exists; for rates, the
+   population at each period end, from people counted by person key and month of birth;
 2. one 0/1 flag per indicator for the denominator and the numerator (the compiled filters);
-3. a **base cube**: the flags summed by the six cube keys of :mod:`~focuson.engine.breakdowns`
-   (period, IMD decile, borough, sex, age band, ethnicity code), a few thousand cells;
-4. each of the 13 dimensions rolled up from the cube (a ``GROUP BY`` of its group label) and
-   the roll-ups joined with ``UNION ALL``.
+3. a **base cube**: the flags summed by three integers, period (``YYYYMM``), person key and
+   age band start.
 
-The whole pass is one SQL statement run by the engine; only the roll-ups (aggregates) come back
-to Python, where they are put in the long AGGREGATES shape. No row leaves the engine.
+Only the cube (counts per cell, never a patient row) comes back to Python, where each of the
+13 dimensions is rolled up from it with integer codes and ``numpy.bincount`` (labels from
+:func:`~focuson.engine.breakdowns.frame_group_label`, identical to the engine's).
 
-Why a base cube
----------------
+Why this shape
+--------------
 Ibis 12 has no ``GROUPING SETS``. The portable alternatives are a union of grouped aggregates
-over the rows (13 scans of the joined rows) or over a base cube (one scan, then 13 small
-group-bys). Measured on the synthetic population at scale 0.2 (1.55 million activity rows,
-422,000 people; DuckDB 1.5 on 2 shared cores), all 14 default indicators, every period and
-dimension: the cube took 9.2 s (peak memory 0.57 GB for the whole process, data included), the
-union over rows 25.7 s, with identical results (``strategy=`` reproduces it); the cube is the
-default. Most of the time goes to census and population passes (each row or person is tested
-at every month end: 36 RTT census dates, 24 population months), about 1.8 s to compiling the
-Ibis expressions. DuckDB materialises the cube once as a common table expression.
+over the rows (13 scans of the joined rows: ``strategy="union"``, kept as the reference) or a
+base cube rolled up. Grouping by integers instead of five strings, joining each activity row to
+one narrow cached table instead of persons and the IMD lookup every pass, counting the
+population by month of birth (everyone born in the same month has the same age at every month
+end, the 29th of February kept apart) instead of persons x months, and rolling up outside the
+engine (one small query per pass instead of a 13-way union to compile) took all 14 default
+indicators at synthetic scale 2.6 (20 million activity rows, 5.5 million people) from 30 s to
+the time in ``benchmarks/results/find.md``, with identical results. Most of what remains is
+the census passes (every waiting-list row at every month end) and the population x months.
 
 Patient rows stay in the engine: this module never logs, prints or puts a row's values in an
 error.
@@ -55,29 +58,30 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 import duckdb
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 
 from focuson.data.contracts import CONTRACTS, LOAD_TABLE, LoadedDataset
 from focuson.data.reference import ReferenceTable
 from focuson.engine.breakdowns import (
-    CUBE_KEYS,
     DIMENSIONS,
-    age_in_years,
     age_start,
     day_number,
     esp_band,
+    frame_group_label,
     group_label,
     imd_frame,
 )
 from focuson.engine.catalogue import Catalogue, Indicator
 from focuson.engine.compile import compile_expr
+from focuson.engine.expressions import Expr, Name
 
 #: The columns of the AGGREGATES frame, in order.
 AGGREGATE_COLUMNS: tuple[str, ...] = (
@@ -136,6 +140,18 @@ def _passes(catalogue: Catalogue) -> list[_Pass]:
         )
         for inds in groups.values()
     ]
+
+
+def _person_columns(passes: Sequence[_Pass]) -> set[str]:
+    """The person columns any filter of the catalogue uses (``person.x``, or unprefixed in
+    the population filter of a rate)."""
+    out = set()
+    for p in passes:
+        for ind in p.indicators:
+            out |= {n[7:] for n in _names(*_trees(ind)) if n.startswith("person.")}
+        if p.population:
+            out |= _population_names(p) - {"person_id"}
+    return out & set(_PERSON_COLUMNS)
 
 
 def backend_of(source: Source) -> ibis.BaseBackend:
@@ -232,11 +248,14 @@ def aggregate(
         raise ValueError(f"source: the catalogue needs the tables {', '.join(missing)}")
     if as_of is None and _has_table(backend, LOAD_TABLE):
         as_of = backend.table(LOAD_TABLE).as_of.max().to_pyarrow().as_py()
-    lookup = ibis.memtable(imd_frame(imd))
-    frames = [
-        _run(backend, p, lookup, wanted, as_of, tuple(dimensions), strategy)
-        for p in _passes(catalogue)
-    ]
+    passes = _passes(catalogue)
+    people = _people(backend, imd_frame(imd), _person_columns(passes))
+    try:
+        frames = [
+            _run(backend, p, people, wanted, as_of, tuple(dimensions), strategy) for p in passes
+        ]
+    finally:
+        people.release()
     out = pd.concat([f for f in frames if len(f)] or [_empty()], ignore_index=True)
     order = {ind.id: k for k, ind in enumerate(catalogue)}
     dim_order = {d: k for k, d in enumerate(dimensions)}
@@ -325,41 +344,124 @@ def _period_starts(
     return [m for m in _months(lo, last) if m >= lo.replace(day=1)], as_of
 
 
-def _periods_table(starts: Iterable[dt.date]) -> ir.Table:
-    starts = list(starts)
-    return ibis.memtable(
+def _names(*trees: Expr | None) -> set[str]:
+    """Every name (as written: ``clock_start``, ``person.sex``) the trees use."""
+    out: set[str] = set()
+    stack = [t for t in trees if t is not None]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Name):
+            out.add(node.label)
+        for f in fields(node):
+            value = getattr(node, f.name)
+            if isinstance(value, Expr):
+                stack.append(value)
+            elif isinstance(value, tuple):
+                stack.extend(v for v in value if isinstance(v, Expr))
+    return out
+
+
+def _trees(ind: Indicator) -> tuple[Expr | None, ...]:
+    return (
+        ind.denominator.tree,
+        ind.numerator.tree if ind.numerator is not None else None,
+        ind.value.tree if ind.value is not None else None,
+    )
+
+
+def _population_names(p: _Pass) -> set[str]:
+    """Person columns (unprefixed or ``person.``) used by a rate's population filters."""
+    used = set().union(*(_names(ind.denominator.tree) for ind in p.indicators))
+    out = {n.removeprefix("person.") for n in used}
+    return {c for c in out if c in _PERSON_COLUMNS or c == "person_id"}
+
+
+@dataclass
+class _People:
+    """Every person once, with an integer key coding their breakdown attributes.
+
+    The key packs the IMD decile (0 = not known), the borough, the sex and the ethnicity code
+    (each 0 when null) into one integer, so the engine groups by three integers (period, key,
+    age band) instead of five strings, and joins each activity row to one narrow table. The
+    table is cached in the engine (Ibis ``cache``: a temporary table) for the whole run.
+    """
+
+    table: ir.Table
+    boroughs: list[str | None]
+    sexes: list[str | None]
+    ethnicities: list[str | None]
+
+    @property
+    def radix(self) -> tuple[int, int, int]:
+        return len(self.boroughs), len(self.sexes), len(self.ethnicities)
+
+    def decode(self, pkey: np.ndarray) -> pd.DataFrame:
+        """The breakdown attributes of keys (a small array: the distinct keys of a cube)."""
+        nb, ns, ne = self.radix
+        eth, rest = pkey % ne, pkey // ne
+        sex, rest = rest % ns, rest // ns
+        borough, decile = rest % nb, rest // nb
+        return pd.DataFrame(
+            {
+                "imd_decile": pd.Series(decile, dtype="Int32").where(decile > 0),
+                "borough": np.asarray(self.boroughs, dtype=object)[borough],
+                "sex": np.asarray(self.sexes, dtype=object)[sex],
+                "ethnicity_code": np.asarray(self.ethnicities, dtype=object)[eth],
+            }
+        )
+
+    def release(self) -> None:
+        release = getattr(self.table, "release", None)
+        if release is not None:
+            release()
+
+
+def _people(backend: ibis.BaseBackend, lookup: pd.DataFrame, columns: set[str]) -> _People:
+    """Build and cache the people table (see :class:`_People`); ``columns`` are the person
+    columns the catalogue's filters use, kept as ``person__<column>``."""
+    persons = backend.table("persons")
+    codes = persons.select(
+        sex=persons.sex.cast("string"), eth=persons.ethnicity.cast("string")
+    ).distinct()
+    found = codes.to_pandas()
+    sexes: list[str | None] = [None, *sorted(found["sex"].dropna().unique())]
+    ethnicities: list[str | None] = [None, *sorted(found["eth"].dropna().unique())]
+    boroughs: list[str | None] = [None, *sorted(lookup["borough"].unique())]
+    area = ibis.memtable(
         pd.DataFrame(
             {
-                "period_start": pd.Series(starts, dtype="object"),
-                "period_end": pd.Series([_month_end(s) for s in starts], dtype="object"),
-                "_age_at": pd.Series(
-                    [int(_month_end(s).strftime("%Y%m%d")) for s in starts], dtype="int32"
-                ),
+                "_lsoa": lookup["lsoa"],
+                "_decile": lookup["imd_decile"].astype("int64"),
+                "_borough": lookup["borough"].map({b: k for k, b in enumerate(boroughs)}),
             }
-        ),
-        schema={"period_start": "date", "period_end": "date", "_age_at": "int32"},
+        ).astype({"_borough": "int64"})
     )
-
-
-def _with_person(backend: ibis.BaseBackend, table: str, lookup: ir.Table) -> ir.Table:
-    """The table's rows with the person's columns (``person__x``) and IMD decile and borough."""
-    p = backend.table("persons")
-    people = p.select(
-        _pid=p.person_id, **{f"person__{c}": p[c] for c in _PERSON_COLUMNS if c in p.columns}
+    sex_codes = ibis.memtable(
+        pd.DataFrame({"_sex": sexes[1:], "_sex_code": range(1, len(sexes))}),
+        schema={"_sex": "string", "_sex_code": "int64"},
     )
-    t = backend.table(table)
-    if table == "persons":
-        joined = t.mutate(**{f"person__{c}": t[c] for c in _PERSON_COLUMNS if c in t.columns})
-    else:
-        joined = t.join(people, t.person_id == people._pid).drop("_pid")
-    joined = joined.left_join(lookup, joined.person__lsoa == lookup.lsoa)
-    return joined.drop("lsoa") if "lsoa" in joined.columns and table != "persons" else joined
+    eth_codes = ibis.memtable(
+        pd.DataFrame({"_eth": ethnicities[1:], "_eth_code": range(1, len(ethnicities))}),
+        schema={"_eth": "string", "_eth_code": "int64"},
+    )
+    t = persons.left_join(area, persons.lsoa == area._lsoa)
+    t = t.left_join(sex_codes, t.sex.cast("string") == sex_codes._sex)
+    t = t.left_join(eth_codes, t.ethnicity.cast("string") == eth_codes._eth)
+    nb, ns, ne = len(boroughs), len(sexes), len(ethnicities)
+    pkey = (
+        (t._decile.fill_null(0) * nb + t._borough.fill_null(0)) * ns + t._sex_code.fill_null(0)
+    ) * ne + t._eth_code.fill_null(0)
+    extra = {f"person__{c}": t[c] for c in sorted(columns) if c in t.columns}
+    table = t.select(
+        _pid=t.person_id, _pkey=pkey.cast("int64"), _dob=day_number(t.date_of_birth), **extra
+    ).cache()
+    return _People(table, boroughs, sexes, ethnicities)
 
 
 def _scope(rows: ir.Table, table: str, *, persons_unprefixed: bool = False) -> dict[str, ir.Value]:
     scope: dict[str, ir.Value] = {}
     for column in CONTRACTS[table].columns:
-        if table != "persons" and column.name in rows.columns:
+        if column.name in rows.columns:
             scope[column.name] = rows[column.name]
     for c in _PERSON_COLUMNS:
         name = f"person__{c}"
@@ -367,92 +469,123 @@ def _scope(rows: ir.Table, table: str, *, persons_unprefixed: bool = False) -> d
             scope[f"person.{c}"] = rows[name]
             if persons_unprefixed:
                 scope[c] = rows[name]
-    if persons_unprefixed:
-        scope["person_id"] = rows["person_id"]
+    if persons_unprefixed and "_pid" in rows.columns:
+        scope["person_id"] = rows["_pid"]
     for special in ("period_start", "period_end", "as_of", "age"):
         scope[special] = rows[special]
     return scope
 
 
-def _keys(rows: ir.Table) -> dict[str, ir.Value]:
-    """The cube keys of each row; the period is its first day (formatted after the roll-up)."""
-    born = day_number(rows.person__date_of_birth)
-    age = ibis.greatest((rows._age_at - born) // 10000, 0)
-    return {
-        "period": rows.period_start,
-        "imd_decile": rows.imd_decile.cast("int32"),
-        "borough": rows.borough.cast("string"),
-        "sex": rows.person__sex.cast("string"),
-        "age_start": age_start(age),
-        "ethnicity_code": rows.person__ethnicity.cast("string"),
-    }
+def _key_columns(rows: ir.Table) -> dict[str, ir.Value]:
+    """The cube keys of each row: period (``YYYYMM``), person key and age band start."""
+    return {"_period": rows._period, "_pkey": rows._pkey, "_age_start": age_start(rows.age)}
+
+
+def _age(age_at: ir.IntegerValue, born: ir.IntegerValue) -> ir.IntegerValue:
+    return ibis.greatest((age_at - born) // 10000, 0).cast("int32")
 
 
 def _flag(expr: ir.Value) -> ir.Value:
     return expr.ifelse(1, 0).cast("int64")
 
 
+def _period_key(d: dt.date) -> int:
+    return d.year * 100 + d.month
+
+
 def _event_rows(
     backend: ibis.BaseBackend,
     p: _Pass,
-    lookup: ir.Table,
+    people: _People,
     starts: list[dt.date] | None,
     as_of: dt.date | None,
 ) -> ir.Table:
     """Rows of an event pass: each in the month of its event date, with special names."""
-    rows = _with_person(backend, p.table, lookup)
+    t = backend.table(p.table)
+    rows = t.join(people.table, t.person_id == people.table._pid)
     when = rows[p.column]
     day = when.cast("date") if when.type().is_timestamp() else when
-    month = day.truncate("M")
+    year, month = day.year(), day.month()
     rows = rows.mutate(
-        period_start=month,
-        period_end=(month + ibis.interval(months=1) - ibis.interval(days=1)).cast("date"),
-        age=age_in_years(rows.person__date_of_birth, day),
-        _age_at=day_number(day),
+        _period=(year * 100 + month).cast("int32"),
+        _age_at=(year * 10000 + month * 100 + day.day()).cast("int32"),
     )
     if starts is not None:
-        rows = rows.filter(rows.period_start.isin([ibis.date(s.isoformat()) for s in starts]))
+        rows = rows.filter(rows._period.isin([_period_key(s) for s in starts]))
     if as_of is not None:
-        rows = rows.filter(rows.period_end <= ibis.date(as_of.isoformat()))
-    return rows.mutate(as_of=_as_of_literal(as_of, rows.period_end))
+        rows = rows.filter(rows._period <= _period_key(_last_complete(as_of)))
+    first = day.truncate("M")
+    end = (first + ibis.interval(months=1) - ibis.interval(days=1)).cast("date")
+    return rows.mutate(
+        period_start=first,
+        period_end=end,
+        age=_age(rows._age_at, rows._dob),
+        as_of=_as_of_literal(as_of, end),
+    )
 
 
 def _as_of_literal(as_of: dt.date | None, fallback: ir.Value) -> ir.Value:
     return ibis.date(as_of.isoformat()) if as_of is not None else fallback
 
 
+def _periods_table(starts: Iterable[dt.date]) -> ir.Table:
+    starts = list(starts)
+    ends = [_month_end(s) for s in starts]
+    return ibis.memtable(
+        pd.DataFrame(
+            {
+                "_period": pd.Series([_period_key(s) for s in starts], dtype="int32"),
+                "period_start": pd.Series(starts, dtype="object"),
+                "period_end": pd.Series(ends, dtype="object"),
+                "_age_at": pd.Series([int(e.strftime("%Y%m%d")) for e in ends], dtype="int32"),
+            }
+        ),
+        schema={
+            "_period": "int32",
+            "period_start": "date",
+            "period_end": "date",
+            "_age_at": "int32",
+        },
+    )
+
+
 def _census_rows(
-    backend: ibis.BaseBackend, p: _Pass, lookup: ir.Table, starts: list[dt.date], as_of: dt.date
+    backend: ibis.BaseBackend, p: _Pass, people: _People, starts: list[dt.date], as_of: dt.date
 ) -> ir.Table:
     """Rows of a census pass: each row once per census date on or after its start date."""
-    rows = _with_person(backend, p.table, lookup)
-    months = _periods_table(starts)
+    t = backend.table(p.table)
+    rows = t.join(people.table, t.person_id == people.table._pid)
+    rows = rows.cross_join(_periods_table(starts))
     start = rows[p.column]
     start = start.cast("date") if start.type().is_timestamp() else start
-    rows = rows.cross_join(months)
     if p.until is not None:
         end = rows[p.until]
         end = end.cast("date") if end.type().is_timestamp() else end
         rows = rows.filter(start <= rows.period_end, end.isnull() | (end >= rows.period_start))
     else:
         rows = rows.filter(start <= rows.period_end)
-    return rows.mutate(
-        age=age_in_years(rows.person__date_of_birth, rows.period_end),
-        as_of=ibis.date(as_of.isoformat()),
-    )
+    return rows.mutate(age=_age(rows._age_at, rows._dob), as_of=ibis.date(as_of.isoformat()))
 
 
-def _population_rows(
-    backend: ibis.BaseBackend, lookup: ir.Table, starts: list[dt.date], as_of: dt.date
-) -> ir.Table:
-    """Every person at every period end they were born by: the population of a rate."""
-    rows = _with_person(backend, "persons", lookup)
-    rows = rows.cross_join(_periods_table(starts))
-    rows = rows.filter(rows.person__date_of_birth <= rows.period_end)
-    return rows.mutate(
-        age=age_in_years(rows.person__date_of_birth, rows.period_end),
-        as_of=ibis.date(as_of.isoformat()),
-    )
+def _population_rows(p: _Pass, people: _People, starts: list[dt.date], as_of: dt.date) -> ir.Table:
+    """The population of a rate at every period end, as weighted rows (``_n`` people each).
+
+    People are first counted by person key and month of birth (the 29th of February kept
+    apart): everyone in such a group is born by the same period ends and has the same age at
+    every month end, so each group stands for its ``_n`` people. Person columns the filters use
+    are grouped by too (``person_id`` or ``date_of_birth`` make the groups single people).
+    """
+    t = people.table
+    used = _population_names(p)
+    keep = [f"person__{c}" for c in sorted(used) if f"person__{c}" in t.columns]
+    if "person_id" in used:
+        keep.append("_pid")
+    born_month = (t._dob // 100) * 100 + (t._dob % 10000 == 229).ifelse(29, 1)
+    grouped = t.group_by(_pkey=t._pkey, _born=born_month.cast("int32"), **{k: t[k] for k in keep})
+    counted = grouped.aggregate(_n=ibis._.count())
+    rows = counted.cross_join(_periods_table(starts))
+    rows = rows.filter(rows._born <= rows._age_at)
+    return rows.mutate(age=_age(rows._age_at, rows._born), as_of=ibis.date(as_of.isoformat()))
 
 
 def _flags_share(rows: ir.Table, p: _Pass) -> ir.Table:
@@ -475,7 +608,7 @@ def _flags_share(rows: ir.Table, p: _Pass) -> ir.Table:
     any_den = dens[0]
     for d in dens[1:]:
         any_den = any_den | d
-    return rows.filter(any_den).select(**_keys(rows), **cols)
+    return rows.filter(any_den).select(**_key_columns(rows), **cols)
 
 
 def _flags_rate(events: ir.Table, population: ir.Table, p: _Pass) -> ir.Table:
@@ -491,18 +624,37 @@ def _flags_rate(events: ir.Table, population: ir.Table, p: _Pass) -> ir.Table:
         ev_cols[f"n{k}"] = _flag(compile_expr(ind.numerator.tree, ev_scope) & in_population)
         ev_cols[f"d{k}"] = ibis.literal(0, type="int64")
         pop_cols[f"n{k}"] = ibis.literal(0, type="int64")
-        pop_cols[f"d{k}"] = _flag(compile_expr(ind.denominator.tree, pop_scope))
-    ev = events.select(**_keys(events), **ev_cols)
-    pop = population.select(**_keys(population), **pop_cols)
+        weight = population._n.cast("int64")
+        pop_cols[f"d{k}"] = compile_expr(ind.denominator.tree, pop_scope).ifelse(weight, 0)
+    ev = events.select(**_key_columns(events), **ev_cols)
+    pop = population.select(**_key_columns(population), **pop_cols)
     return ev.union(pop, distinct=False)
 
 
-def _sums(source: ir.Table, p: _Pass) -> dict[str, ir.Value]:
+def _sums(source: ir.Table) -> dict[str, ir.Value]:
     names = [c for c in source.columns if c[0] in "dnsq" and c[1:].isdigit()]
     return {c: source[c].sum() for c in names}
 
 
-def _rollup(source: ir.Table, p: _Pass, dimensions: tuple[str, ...]) -> ir.Table:
+def _decoded(source: ir.Table, people: _People) -> ir.Table:
+    """Rows of flags with the breakdown attributes of their person key (for ``union``)."""
+    keys = pd.DataFrame({"_key": np.arange(np.prod([11, *people.radix]), dtype="int64")})
+    attrs = people.decode(keys["_key"].to_numpy())
+    table = ibis.memtable(
+        pd.concat([keys, attrs], axis=1),
+        schema={
+            "_key": "int64",
+            "imd_decile": "int32",
+            "borough": "string",
+            "sex": "string",
+            "ethnicity_code": "string",
+        },
+    )
+    joined = source.join(table, source._pkey == table._key)
+    return joined.rename(period="_period", age_start="_age_start").drop("_pkey", "_key")
+
+
+def _rollup_engine(source: ir.Table, p: _Pass, dimensions: tuple[str, ...]) -> pd.DataFrame:
     parts = []
     for dim in dimensions:
         labelled = source.mutate(
@@ -512,16 +664,74 @@ def _rollup(source: ir.Table, p: _Pass, dimensions: tuple[str, ...]) -> ir.Table
         labelled = labelled.filter(labelled.group.notnull())
         parts.append(
             labelled.group_by(["period", "group", "band"])
-            .aggregate(**_sums(labelled, p))
+            .aggregate(**_sums(labelled))
             .mutate(dimension=ibis.literal(dim))
         )
-    return ibis.union(*parts, distinct=False)
+    return ibis.union(*parts, distinct=False).to_pandas()
+
+
+def _rollup_cube(
+    cube: pd.DataFrame, p: _Pass, dimensions: tuple[str, ...], people: _People
+) -> pd.DataFrame:
+    """Every dimension rolled up from the base cube (a small frame, out of the engine).
+
+    The cube's distinct (person key, age band) combinations are labelled once per dimension;
+    each cell then goes to its (period, group, band) by integer codes and ``numpy.bincount``.
+    """
+    values = [c for c in cube.columns if c[0] in "dnsq" and c[1:].isdigit()]
+    if cube.empty:
+        return pd.DataFrame(columns=["period", "group", "band", "dimension", *values])
+    age = cube["_age_start"].astype("float64").to_numpy()
+    combo = cube["_pkey"].to_numpy(dtype="int64") * 1000 + np.nan_to_num(age, nan=999).astype(
+        "int64"
+    )
+    combo_code, combo_key = pd.factorize(combo)
+    combos = people.decode(np.asarray(combo_key) // 1000)
+    combo_age = pd.Series(np.asarray(combo_key) % 1000, dtype="Int32")
+    combos["age_start"] = combo_age.where(combo_age != 999)
+    period_code, period_key = pd.factorize(cube["_period"])
+    if p.banded:
+        bands = np.minimum(combos["age_start"].to_numpy(dtype="float64") // 5, 18)
+        band_of_combo = np.nan_to_num(bands, nan=-1).astype("int64")
+    else:
+        band_of_combo = np.full(len(combos), -1, dtype="int64")
+    band_row = band_of_combo[combo_code] + 1
+    nbands = 20
+    weights = cube[values].to_numpy(dtype="float64")
+    blocks = []
+    for dim in dimensions:
+        labels = frame_group_label(dim, combos)
+        group_code, group_names = pd.factorize(labels)
+        row_group = group_code[combo_code]
+        inside = row_group >= 0
+        ngroups = len(group_names)
+        cell = (period_code[inside] * ngroups + row_group[inside]) * nbands + band_row[inside]
+        size = len(period_key) * ngroups * nbands
+        sums = np.column_stack(
+            [
+                np.bincount(cell, weights=weights[inside, j], minlength=size)
+                for j in range(len(values))
+            ]
+        )
+        present = np.bincount(cell, minlength=size) > 0
+        idx = np.flatnonzero(present)
+        band_idx, rest = idx % nbands, idx // nbands
+        block = pd.DataFrame(
+            {
+                "period": np.asarray(period_key)[rest // ngroups],
+                "group": np.asarray(group_names, dtype=object)[rest % ngroups],
+                "band": band_idx - 1,
+                "dimension": dim,
+            }
+        )
+        blocks.append(pd.concat([block, pd.DataFrame(sums[idx], columns=values)], axis=1))
+    return pd.concat(blocks, ignore_index=True)
 
 
 def _run(
     backend: ibis.BaseBackend,
     p: _Pass,
-    lookup: ir.Table,
+    people: _People,
     wanted: tuple[dt.date, ...] | None,
     as_of: dt.date | None,
     dimensions: tuple[str, ...],
@@ -529,35 +739,37 @@ def _run(
 ) -> pd.DataFrame:
     if p.kind == "event" and not p.population:
         starts = list(wanted) if wanted is not None else None
-        flags = _flags_share(_event_rows(backend, p, lookup, starts, as_of), p)
+        flags = _flags_share(_event_rows(backend, p, people, starts, as_of), p)
     else:
         base = backend.table(p.table)
         months, used = _period_starts(base, p, wanted, as_of)
         if not months:
             return _empty()
         if p.population:
-            events = _event_rows(backend, p, lookup, months, used)
-            flags = _flags_rate(events, _population_rows(backend, lookup, months, used), p)
+            events = _event_rows(backend, p, people, months, used)
+            flags = _flags_rate(events, _population_rows(p, people, months, used), p)
         else:
-            flags = _flags_share(_census_rows(backend, p, lookup, months, used), p)
+            flags = _flags_share(_census_rows(backend, p, people, months, used), p)
     if strategy == "cube":
-        source = flags.group_by(list(CUBE_KEYS)).aggregate(**_sums(flags, p))
+        cube = flags.group_by(["_period", "_pkey", "_age_start"]).aggregate(**_sums(flags))
+        wide = _rollup_cube(cube.to_pandas(), p, dimensions, people)
     else:
-        source = flags
-    wide = _rollup(source, p, dimensions).to_pandas()
+        wide = _rollup_engine(_decoded(flags, people), p, dimensions)
     return _long(wide, p)
 
 
 def _long(wide: pd.DataFrame, p: _Pass) -> pd.DataFrame:
     """One block of AGGREGATES rows per indicator of the pass (small frames, no patient rows)."""
     blocks = []
+    key = wide["period"].astype("int64")
+    period = (key // 100).astype(str).str.zfill(4) + "-" + (key % 100).astype(str).str.zfill(2)
     for k, ind in enumerate(p.indicators):
         is_mean = ind.value is not None
         num = wide[f"s{k}"] if is_mean else wide[f"n{k}"]
         block = pd.DataFrame(
             {
                 "indicator": ind.id,
-                "period": pd.to_datetime(wide["period"]).dt.strftime("%Y-%m"),
+                "period": period,
                 "dimension": wide["dimension"].astype(str),
                 "group": wide["group"].astype(str),
                 "band": wide["band"].astype("int64"),

@@ -221,6 +221,79 @@ _SINGLE = {
 }
 
 
+def _frame_decile(f: pd.DataFrame) -> pd.Series:
+    d = f["imd_decile"]
+    return d.map(lambda v: str(int(v)), na_action="ignore").fillna(NOT_KNOWN)
+
+
+def _frame_quintile(f: pd.DataFrame) -> pd.Series:
+    q = (f["imd_decile"] + 1) // 2
+    return q.map(lambda v: str(int(v)), na_action="ignore").fillna(NOT_KNOWN)
+
+
+def _frame_age5(f: pd.DataFrame) -> pd.Series:
+    band = (f["age_start"] // 5).clip(upper=18)
+    return band.map(dict(enumerate(AGE_5Y_LABELS))).fillna(NOT_KNOWN)
+
+
+def _frame_broad(f: pd.DataFrame) -> pd.Series:
+    out = pd.Series(NOT_KNOWN, index=f.index, dtype=object)
+    for label, lo, hi in AGE_BROAD:
+        out[f["age_start"].between(lo, hi)] = label
+    return out
+
+
+def _frame_eth6(f: pd.DataFrame) -> pd.Series:
+    return f["ethnicity_code"].map(ETHNICITY_6).fillna(NOT_STATED)
+
+
+def _frame_eth5(f: pd.DataFrame) -> pd.Series:
+    five = {k: v for k, v in ETHNICITY_6.items() if v != NOT_STATED}
+    return f["ethnicity_code"].map(five)
+
+
+def _as_object(s: pd.Series) -> pd.Series:
+    return s.astype(object).where(s.notna(), None)
+
+
+_SINGLE_FRAME = {
+    "overall": lambda f: pd.Series(OVERALL, index=f.index, dtype=object),
+    "imd_decile": _frame_decile,
+    "imd_quintile": _frame_quintile,
+    "sex": lambda f: _as_object(f["sex"]),
+    "age_band_5y": _frame_age5,
+    "age_band_broad": _frame_broad,
+    "ethnicity_5": _frame_eth5,
+    "ethnicity_6": _frame_eth6,
+    "ethnicity_code": lambda f: _as_object(f["ethnicity_code"]),
+    "borough": lambda f: _as_object(f["borough"]).fillna(NOT_KNOWN),
+}
+
+
+def frame_group_label(dimension: str, keys: pd.DataFrame) -> pd.Series:
+    """The group labels of :func:`group_label`, for a small pandas frame of cube keys.
+
+    Used to label the cells of a base cube once it has left the engine (a few thousand
+    distinct key combinations, never patient rows); gives exactly the labels the engine would.
+    ``None`` for rows that are not in the dimension.
+
+    Examples
+    --------
+    >>> keys = pd.DataFrame(
+    ...     {"imd_decile": [1, None], "ethnicity_code": ["N", "Z"], "borough": ["B", None]}
+    ... )
+    >>> frame_group_label("imd_quintile x ethnicity_6", keys).tolist()
+    ['1 | Black', 'Not known | Not stated / not known']
+    """
+    if dimension in _SINGLE_FRAME:
+        return _as_object(_SINGLE_FRAME[dimension](keys))
+    if " x " in dimension:
+        a, b = dimension.split(" x ")
+        left, right = _SINGLE_FRAME[a](keys), _SINGLE_FRAME[b](keys)
+        return _as_object(left.astype(object) + SEPARATOR + right.astype(object))
+    raise ValueError(f"unknown dimension {dimension!r}; expected one of {', '.join(DIMENSIONS)}")
+
+
 def group_label(dimension: str, cube: ir.Table) -> ir.StringValue:
     """The group label of every row of ``cube`` (a table with the cube keys) in a dimension.
 
