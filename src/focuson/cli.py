@@ -213,6 +213,20 @@ def demo(
     if reference_dir is not None:
         deciles = england_decile_population(reference_dir)
         national = deciles.reshape(5, 2).sum(axis=1)
+    # The real-data part is quick: compute it first so that a wrong --borough fails at once.
+    try:
+        with console.status("Reading reference data and computing statistics..."):
+            result = compute(reference_dir)
+    except DemoDataError as exc:
+        console.print(f"[red]Cannot run the demo:[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    synthetic = reference_dir is None
+    table = result.by_decile[result.by_decile["lad19nm"].str.lower() == borough.lower()]
+    if table.empty:
+        names = ", ".join(result.by_borough["lad19nm"])
+        console.print(f"[red]No borough called {borough!r}.[/red] Choose one of: {names}")
+        raise typer.Exit(code=2)
+
     console.print("[bold]1. A synthetic North West London[/bold] (made up; planted inequalities)")
     with _progress(console) as progress:
         waits = run(
@@ -247,18 +261,6 @@ def demo(
             "$FOCUSON_REFERENCE_DATA); showing made-up (synthetic) data instead. Give --data to "
             "use the real IMD and population files."
         )
-    try:
-        with console.status("Reading reference data and computing statistics..."):
-            result = compute(reference_dir)
-    except DemoDataError as exc:
-        console.print(f"[red]Cannot run the demo:[/red] {exc}")
-        raise typer.Exit(code=2) from exc
-    synthetic = reference_dir is None
-    table = result.by_decile[result.by_decile["lad19nm"].str.lower() == borough.lower()]
-    if table.empty:
-        names = ", ".join(result.by_borough["lad19nm"])
-        console.print(f"[red]No borough called {borough!r}.[/red] Choose one of: {names}")
-        raise typer.Exit(code=2)
     console.print(console_tables.population_by_decile(table, synthetic=synthetic))
     console.print(f"(--borough NAME shows another borough; {borough} shown.)")
     console.print(console_tables.population_sii(result.by_borough, synthetic=synthetic))
