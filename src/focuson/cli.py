@@ -174,6 +174,55 @@ def find_command(
 
 
 @app.command()
+def monitor(
+    data: Annotated[
+        Path,
+        typer.Argument(help="Mapping file of your tables, or a folder holding focuson.toml."),
+    ],
+    out: Annotated[Path, typer.Option(help="Results folder; history is kept in out/monitor.")],
+    catalogue: Annotated[
+        Path | None, typer.Option(help="Indicator catalogue (YAML). Default: focuson's own.")
+    ] = None,
+    imd: Annotated[
+        Path | None,
+        typer.Option(help="IMD file for deciles and boroughs. Default: the mapping's reference."),
+    ] = None,
+    alpha: Annotated[float, typer.Option(help="False discovery rate for significance.")] = 0.05,
+    run_length: Annotated[int, typer.Option(help="Points in a shift or trend: 6 or 7.")] = 7,
+) -> None:
+    """Ongoing measurement: SPC on levels and on gaps, and alerts for new or widening gaps."""
+    from focuson.runs.monitor import run_monitor
+
+    console = _console()
+    if run_length not in (6, 7):
+        console.print(f"[red]--run-length must be 6 or 7, got {run_length}.[/red]")
+        raise typer.Exit(code=2)
+    try:
+        with console.status("Starting...") as status:
+            run = run_monitor(
+                data,
+                out,
+                catalogue=catalogue,
+                imd=imd,
+                alpha=alpha,
+                step=status.update,
+                run_length=run_length,
+            )
+    except (FileNotFoundError, ValueError) as exc:
+        console.print(f"[red]Cannot run Monitor:[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    alerts = run.latest_alerts
+    console.print(
+        f"{len(run.series):,} series under SPC; {len(alerts):,} alerts for the latest month; "
+        f"history in {run.out_dir}."
+    )
+    for sentence in alerts["sentence"].head(15):
+        console.print(f"- {sentence}")
+    if len(alerts) > 15:
+        console.print(f"... and {len(alerts) - 15:,} more in {run.out_dir}.")
+
+
+@app.command()
 def demo(
     data: Annotated[
         Path | None,

@@ -174,3 +174,22 @@ def test_find_refuses_an_engine_it_cannot_run_yet(tmp_path):
     result = runner.invoke(app, args, env=WIDE)
     assert result.exit_code == 2
     assert "not available yet" in _text(result)
+
+
+def test_monitor_keeps_a_history_and_lists_alerts(tmp_path):
+    from focuson.data.synthetic import generate
+
+    generate(tmp_path / "data", scale=0.02)
+    args = ["monitor", str(tmp_path / "data"), "--out", str(tmp_path / "results")]
+    result = runner.invoke(app, args, env=WIDE)
+    assert result.exit_code == 0, result.stdout
+    assert "series under SPC" in _text(result)
+    stored = sorted(p.name for p in (tmp_path / "results" / "monitor").glob("*.parquet"))
+    assert stored, "the monitor history was not written"
+
+
+def test_monitor_refuses_a_run_length_spc_does_not_use(tmp_path):
+    args = ["monitor", str(tmp_path), "--out", str(tmp_path / "o"), "--run-length", "8"]
+    result = runner.invoke(app, args, env=WIDE)
+    assert result.exit_code == 2
+    assert "--run-length must be 6 or 7" in _text(result)

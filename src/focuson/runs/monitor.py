@@ -1,0 +1,184 @@
+"""The whole of Monitor, from a mapped dataset to the monitoring history of a results folder.
+
+``run_monitor`` counts every indicator of the catalogue by every breakdown and month inside the
+engine, makes the level series (through Find's comparisons and disclosure control) and the gap
+series, adds them to the history stored in ``RESULTS/monitor/`` (a month already stored is
+replaced, so the same month twice changes nothing), charts every stored series with SPC, and
+stores the alerts of the latest month. This is the function behind ``focuson monitor``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from focuson import __version__
+from focuson.data.contracts import load_dataset, read_mapping
+from focuson.engine import aggregate, indicators_frame, load_catalogue, load_default_catalogue
+from focuson.monitor import history
+from focuson.monitor.alerts import alerts
+from focuson.monitor.series import gap_series, level_series
+from focuson.monitor.spc import spc_gaps, spc_levels
+from focuson.runs.find import mapping_path
+
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class MonitorRun:
+    """What ``run_monitor`` produced (the whole stored history, after this run)."""
+
+    levels: pd.DataFrame
+    gaps: pd.DataFrame
+    level_points: pd.DataFrame
+    gap_points: pd.DataFrame
+    series: pd.DataFrame
+    alerts: pd.DataFrame
+    latest_alerts: pd.DataFrame
+    out_dir: Path
+    files: dict[str, Path]
+
+
+def monitor_tables(
+    levels: pd.DataFrame,
+    gaps: pd.DataFrame,
+    indicators: pd.DataFrame,
+    **spc_options: Any,
+) -> dict[str, pd.DataFrame]:
+    """SPC on the level and gap series and the alerts of their latest month.
+
+    Parameters
+    ----------
+    levels, gaps
+        The (stored and new) level and gap series.
+    indicators
+        The INDICATORS frame.
+    **spc_options
+        Passed to :func:`focuson.spc.xmr.xmr` (e.g. ``run_length=6``).
+
+    Returns
+    -------
+    dict
+        ``spc_levels``, ``spc_gaps`` (per point), ``series`` (per series, ``kind`` level or
+        gap) and ``alerts``.
+    """
+    level_points, level_summary = spc_levels(levels, indicators, **spc_options)
+    gap_points, gap_summary = spc_gaps(gaps, **spc_options)
+    found = alerts(levels, level_summary, gaps, gap_summary, indicators)
+    series = pd.concat(
+        [
+            level_summary.assign(kind="level", measure=None),
+            gap_summary.assign(kind="gap", dimension=None),
+        ],
+        ignore_index=True,
+    )
+    return {
+        "spc_levels": level_points,
+        "spc_gaps": gap_points,
+        "series": series,
+        "alerts": found,
+    }
+
+
+def run_monitor(
+    data: Path,
+    out_dir: Path,
+    *,
+    catalogue: Path | None = None,
+    imd: Path | None = None,
+    alpha: float = 0.05,
+    step: Step | None = None,
+    **spc_options: Any,
+) -> MonitorRun:
+    """Run Monitor on the dataset mapped by ``data`` and add it to the history in ``out_dir``.
+
+    Parameters
+    ----------
+    data
+        The mapping file of the user's tables, or a folder holding ``focuson.toml``.
+    out_dir
+        The results folder (a new one, or one from an earlier run of Find or Monitor).
+    catalogue
+        An indicator catalogue (YAML); the default catalogue when ``None``.
+    imd
+        The IMD file giving each LSOA's decile and borough (default: the mapping's).
+    alpha
+        False discovery rate of the comparisons behind ``new_inequality`` alerts.
+    step
+        Called with a plain-English description as each stage starts.
+    **spc_options
+        Passed to :func:`focuson.spc.xmr.xmr` (e.g. ``run_length=6``).
+
+    Returns
+    -------
+    MonitorRun
+        The whole stored history after this run; ``latest_alerts`` are this run's.
+    """
+    say = step or (lambda _text: None)
+    mapping_file = mapping_path(data)
+    mapping = read_mapping(mapping_file)
+    imd_file = imd or mapping.reference_lsoa
+    if imd_file is None:
+        raise ValueError(
+            f"{mapping_file}: no IMD file to give each LSOA its deprivation decile and borough; "
+            "pass --imd or name one under [reference] lsoa in the mapping file"
+        )
+    cat = load_catalogue(catalogue) if catalogue is not None else load_default_catalogue()
+    say("Loading and checking the tables")
+    with load_dataset(mapping) as loaded:
+        say("Counting every indicator by every breakdown and month in the engine")
+        aggregates = aggregate(loaded, cat, imd=imd_file)
+    indicators = indicators_frame(cat)
+
+    say("Making the level and gap series")
+    new_levels = level_series(aggregates, indicators, alpha=alpha)
+    new_gaps = gap_series(aggregates, indicators, new_levels)
+    levels = history.merge(history.read(out_dir, "levels"), new_levels, history.KEYS["levels"])
+    gaps = history.merge(history.read(out_dir, "gaps"), new_gaps, history.KEYS["gaps"])
+
+    say("Charting every series with SPC and raising alerts")
+    tables = monitor_tables(levels, gaps, indicators, **spc_options)
+    latest = tables["alerts"]
+    all_alerts = history.merge(history.read(out_dir, "alerts"), latest, history.KEYS["alerts"])
+
+    say("Writing the history")
+    files = history.write(
+        out_dir,
+        {
+            "levels": levels,
+            "gaps": gaps,
+            "spc_levels": tables["spc_levels"],
+            "spc_gaps": tables["spc_gaps"],
+            "series": tables["series"],
+            "alerts": all_alerts,
+        },
+    )
+    manifest: dict[str, Any] = {
+        "focuson_version": __version__,
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "inputs": {"mapping": str(mapping_file)},
+        "catalogue": str(catalogue) if catalogue else "focuson default catalogue",
+        "reference": {"imd": str(imd_file)},
+        "parameters": {"alpha": alpha, "spc": {k: str(v) for k, v in spc_options.items()}},
+        "months": sorted(levels["period"].unique().tolist()),
+    }
+    manifest_path = history.folder(out_dir) / "manifest.json"
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    files["manifest"] = manifest_path
+    return MonitorRun(
+        levels=levels,
+        gaps=gaps,
+        level_points=tables["spc_levels"],
+        gap_points=tables["spc_gaps"],
+        series=tables["series"],
+        alerts=all_alerts,
+        latest_alerts=latest,
+        out_dir=Path(out_dir),
+        files=files,
+    )
