@@ -27,8 +27,12 @@ population by month of birth (everyone born in the same month has the same age a
 end, the 29th of February kept apart) instead of persons x months, and rolling up outside the
 engine (one small query per pass instead of a 13-way union to compile) took all 14 default
 indicators at synthetic scale 2.6 (20 million activity rows, 5.5 million people) from 30 s to
-the time in ``benchmarks/results/find.md``, with identical results. Most of what remains is
-the census passes (every waiting-list row at every month end) and the population x months.
+the time in ``benchmarks/results/find.md``, with identical results. Census rows are joined to
+the people table first and only then expanded to the census dates they are open at
+(``unnest(range(...))`` of month indices: one person probe per row, not per row-month), and the
+cube leaves the engine through Arrow (Ibis's own pandas conversion of a million-cell cube cost
+more than the query). Most of what remains is the census expansion itself, the population x
+months of rates and the group-by into the cube.
 
 Patient rows stay in the engine: this module never logs, prints or puts a row's values in an
 error.
@@ -552,18 +556,29 @@ def _periods_table(starts: Iterable[dt.date]) -> ir.Table:
 def _census_rows(
     backend: ibis.BaseBackend, p: _Pass, people: _People, starts: list[dt.date], as_of: dt.date
 ) -> ir.Table:
-    """Rows of a census pass: each row once per census date on or after its start date."""
+    """Rows of a census pass: each row once per census date from the month of its start date
+    to that of its end date (if any), expanded after the person join."""
     t = backend.table(p.table)
     rows = t.join(people.table, t.person_id == people.table._pid)
-    rows = rows.cross_join(_periods_table(starts))
-    start = rows[p.column]
-    start = start.cast("date") if start.type().is_timestamp() else start
+    first = starts[0].year * 12 + starts[0].month - 1
+    idx = {_period_key(s): s.year * 12 + s.month - 1 - first for s in starts}
+
+    def index(column: str) -> ir.IntegerValue:
+        day = rows[column]
+        day = day.cast("date") if day.type().is_timestamp() else day
+        return (day.year() * 12 + day.month() - 1 - first).cast("int64")
+
+    # The census dates a row is open at, as a range of month indices (from the month of its
+    # start to that of its end, if any): expanded after the person join, not before.
+    lo = ibis.greatest(index(p.column), 0)
+    last = len(_months(starts[0], starts[-1])) - 1
+    hi = ibis.literal(last, type="int64")
     if p.until is not None:
-        end = rows[p.until]
-        end = end.cast("date") if end.type().is_timestamp() else end
-        rows = rows.filter(start <= rows.period_end, end.isnull() | (end >= rows.period_start))
-    else:
-        rows = rows.filter(start <= rows.period_end)
+        hi = ibis.least(index(p.until).fill_null(last), last)
+    rows = rows.filter(lo <= hi).mutate(_k=ibis.range(lo, hi + 1, 1).unnest())
+    periods = _periods_table(starts)
+    periods = periods.mutate(_kp=periods._period.cases(*idx.items(), else_=-1).cast("int64"))
+    rows = rows.join(periods, rows._k == periods._kp).drop("_k", "_kp")
     return rows.mutate(age=_age(rows._age_at, rows._dob), as_of=ibis.date(as_of.isoformat()))
 
 
@@ -752,7 +767,8 @@ def _run(
             flags = _flags_share(_census_rows(backend, p, people, months, used), p)
     if strategy == "cube":
         cube = flags.group_by(["_period", "_pkey", "_age_start"]).aggregate(**_sums(flags))
-        wide = _rollup_cube(cube.to_pandas(), p, dimensions, people)
+        # Through Arrow: Ibis's own pandas conversion costs more than the query here.
+        wide = _rollup_cube(cube.to_pyarrow().to_pandas(), p, dimensions, people)
     else:
         wide = _rollup_engine(_decoded(flags, people), p, dimensions)
     return _long(wide, p)
