@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
 # Set up everything focuson needs, from nothing, idempotently: a pinned uv in .tools/, then the
 # locked environment in .venv/. Quick when everything is already there.
+#
+#   scripts/setup.sh            the embedded default (DuckDB): enough for the demo
+#   scripts/setup.sh --engines  also PySpark and PostgreSQL (Python extras, and Debian's Java
+#                               runtime and PostgreSQL server when missing): what the tests need
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 UV_VERSION="0.9.30"
+ENGINES=0
+for arg in "$@"; do
+    case "$arg" in
+        --engines) ENGINES=1 ;;
+        *) echo "setup.sh: unknown option $arg (expected --engines)" >&2; exit 2 ;;
+    esac
+done
 PYTHON="${FOCUSON_PYTHON:-python3.11}"
 
 if ! command -v "$PYTHON" >/dev/null 2>&1; then
@@ -27,4 +38,10 @@ fi
 export UV_PYTHON_DOWNLOADS=never
 export UV_PROJECT_ENVIRONMENT=.venv
 # --frozen: install exactly what uv.lock says; never re-resolve on a user's machine.
-"$UV" sync --frozen --python "$PYTHON" --quiet
+if [ "$ENGINES" = 1 ]; then
+    scripts/system-packages.sh
+    "$UV" sync --frozen --python "$PYTHON" --quiet --all-extras
+else
+    # --inexact: keep the engines of an earlier --engines setup rather than uninstall them.
+    "$UV" sync --frozen --python "$PYTHON" --quiet --inexact
+fi

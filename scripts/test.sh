@@ -2,7 +2,7 @@
 # Set up focuson and run every check: lint, format, types, then the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --engines
 echo "== ruff (lint)";   .venv/bin/ruff check src tests benchmarks
 echo "== ruff (format)"; .venv/bin/ruff format --check src tests benchmarks
 echo "== mypy";          .venv/bin/mypy

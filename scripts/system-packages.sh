@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Debian packages the other engines need, installed only when missing: a Java runtime for
+# PySpark (local mode) and a PostgreSQL server the tests start themselves (scripts/postgres.sh).
+set -euo pipefail
+
+missing=()
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = 0 ]; then
+    SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+else
+    echo "focuson's engine tests need the Debian packages: ${missing[*]}." >&2
+    echo "Install them as root (apt-get install -y ${missing[*]}) and run this again." >&2
+    exit 1
+fi
+echo "Installing Debian packages: ${missing[*]} ..."
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
