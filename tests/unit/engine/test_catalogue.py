@@ -82,7 +82,7 @@ def test_indicators_frame_has_the_shared_columns():
     frame = indicators_frame(load_default_catalogue())
     assert tuple(frame.columns[: len(INDICATOR_COLUMNS)]) == INDICATOR_COLUMNS
     row = frame.set_index("id").loc["ae_4_hours"]
-    assert (row.standard, row.target, row.multiplier) == (95.0, 78.0, 100.0)
+    assert (row.standard, row.target, row.multiplier) == (95.0, 82.0, 100.0)
     assert math.isnan(frame.set_index("id").loc["ae_over_12_hours"].standard)
 
 
