@@ -31,6 +31,26 @@ def _console() -> Console:
     return Console()
 
 
+def _has_screen() -> bool:
+    """Whether a browser can be shown: a terminal user on a desktop (macOS, Windows, or a Linux
+    session with a display). Never on a headless server or under a test runner, where Python's
+    ``webbrowser`` could fall back to a text browser and wait for input."""
+    import sys
+
+    if not sys.stdout.isatty():
+        return False
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _open_in_browser(path: Path, console: Console) -> None:
+    import webbrowser
+
+    if not webbrowser.open(path.resolve().as_uri()):
+        console.print("[yellow]No web browser found here[/yellow]: open the report file above.")
+
+
 def _version(value: bool) -> None:
     if value:
         _console().print(f"focuson {__version__}")
@@ -239,6 +259,14 @@ def demo(
     borough: Annotated[
         str, typer.Option(help="The borough whose IMD deciles are shown in full.")
     ] = "Brent",
+    open_report: Annotated[
+        bool | None,
+        typer.Option(
+            "--open/--no-open",
+            help="Open the Find report in a web browser at the end. "
+            "Default: when run in a terminal on a machine with a screen.",
+        ),
+    ] = None,
 ) -> None:
     """Generate a synthetic population, validate it, show inequality statistics, run Find.
 
@@ -302,6 +330,8 @@ def demo(
     console.print(console_tables.top_findings(found.top, found.indicators))
     if found.report is not None:
         console.print(f"Report: {found.report.resolve()} (open it in a browser; it works offline)")
+        if open_report if open_report is not None else _has_screen():
+            _open_in_browser(found.report, console)
 
     console.print("[bold]3. Real reference data[/bold]")
     if reference_dir is None:
