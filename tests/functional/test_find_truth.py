@@ -51,6 +51,9 @@ from focuson.data.synthetic import generate
 from focuson.engine import aggregate, indicators_frame, load_default_catalogue
 from focuson.find import find
 
+# The module's data is built once: its tests run together on one xdist worker (one group
+# for both truth modules, so that neither module's tests interleave with the other's).
+pytestmark = pytest.mark.xdist_group("truth")
 SCALE = 0.1
 SEED = 2024
 ALPHA = 0.05

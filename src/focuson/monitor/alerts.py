@@ -20,9 +20,20 @@ published (disclosure-rounded) number of people in the group concerned in the la
 group's denominator, quintile 1 for quintile gaps, decile 1 for the SII and RII, the most
 deprived decile's group for an average that hides a gap. It is blank (and the sentence says "a
 small number of people") where the count is suppressed. Alerts are ordered by ``people``.
+
+An alert about fewer than ``min_people`` published people (10 by default, after disclosure
+rounding; a suppressed count counts as fewer) is not raised: a tiny group's gap swings from month
+to month and would alert on noise. Every input is disclosure-controlled (the level series went
+through Find's disclosure control; a gap is blank where any of its cells is suppressed), so no
+alert carries an unsuppressed number.
+
+``chart`` links each alert to its chart in the monitoring report (``monitor.html#<anchor>``, see
+:func:`chart_anchor`).
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -41,6 +52,10 @@ ALERT_COLUMNS: list[str] = [
     "sentence",
     "chart",
 ]
+#: The monitoring report the ``chart`` links point into.
+REPORT_FILE = "monitor.html"
+#: Fewest published people an alert may be about.
+MIN_PEOPLE = 10.0
 KINDS: tuple[str, ...] = ("widens", "hidden_by_average", "new_inequality", "closes")
 MEASURE_WORDS: dict[str, str] = {
     "sii": "slope index of inequality across deprivation deciles",
@@ -72,11 +87,25 @@ def _people_words(people: pd.Series) -> pd.Series:
     return words.where(people.notna(), "a small number of people")
 
 
+def chart_anchor(indicator: str, about: str, group: str) -> str:
+    """The ``id`` of a series' chart in the monitoring report.
+
+    ``about`` is the dimension of a level series or the measure of a gap series.
+
+    >>> chart_anchor("rtt_18w", "ethnicity_difference", "Not stated / known")
+    'monitor-rtt-18w-ethnicity-difference-not-stated-known'
+    """
+    joined = f"{indicator}-{about}-{group}".lower()
+    return "monitor-" + re.sub(r"[^a-z0-9]+", "-", joined).strip("-")
+
+
 def _slug(*parts: pd.Series) -> pd.Series:
+    """``monitor.html#`` + :func:`chart_anchor`, vectorised."""
     joined = parts[0].astype(str)
     for p in parts[1:]:
         joined = joined + "-" + p.astype(str)
-    return "report.html#monitor-" + joined.str.lower().str.replace(r"[^a-z0-9]+", "-", regex=True)
+    anchor = joined.str.lower().str.replace(r"[^a-z0-9]+", "-", regex=True).str.strip("-")
+    return REPORT_FILE + "#monitor-" + anchor
 
 
 def _empty() -> pd.DataFrame:
@@ -223,12 +252,24 @@ def hidden_by_average(
     return hit.assign(kind="hidden_by_average", sentence=sentence)[ALERT_COLUMNS]
 
 
+def _enough(found: pd.DataFrame, min_people: float) -> pd.DataFrame:
+    """Alerts about at least ``min_people`` published people (all of them when 0)."""
+    if min_people <= 0 or found.empty:
+        return found
+    people = found["people"].astype(np.float64).to_numpy()
+    with np.errstate(invalid="ignore"):
+        keep = people >= min_people
+    return found.loc[keep]
+
+
 def alerts(
     levels: pd.DataFrame,
     level_series: pd.DataFrame,
     gaps: pd.DataFrame,
     gap_series: pd.DataFrame,
     indicators: pd.DataFrame,
+    *,
+    min_people: float = MIN_PEOPLE,
 ) -> pd.DataFrame:
     """Every alert of the latest month, ordered by people affected (largest first).
 
@@ -244,15 +285,18 @@ def alerts(
         Per-series SPC summary of the gaps (:func:`focuson.monitor.spc.spc_gaps`).
     indicators
         The INDICATORS frame (``id``, ``title``, ``unit``).
+    min_people
+        Fewest published people an alert may concern; alerts about fewer, or about a
+        suppressed count, are not raised (0 keeps them all).
 
     Returns
     -------
     pandas.DataFrame
         :data:`ALERT_COLUMNS`, one plain sentence each.
     """
-    g = gap_alerts(gap_series, gaps, indicators)
+    g = _enough(gap_alerts(gap_series, gaps, indicators), min_people)
     parts = [
-        new_inequalities(levels, indicators),
+        _enough(new_inequalities(levels, indicators), min_people),
         g,
         hidden_by_average(level_series, g, indicators),
     ]

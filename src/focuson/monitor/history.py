@@ -15,12 +15,16 @@ file                      content                                 key of a row
                           gaps (``kind`` = level or gap)
 ``alerts.parquet``        alerts of every run                     kind, indicator, about,
                                                                   group, period
+``indicators.parquet``    the INDICATORS frame of the last run    (rewritten each run)
+``monitor.html``          the monitoring report                   (rewritten each run)
 ========================  ======================================  ==========================
 
 :func:`merge` adds a run's months to the stored series: a month already stored is replaced by
 the new run's rows for it, so running on the same month twice changes nothing, and the next
 month's data adds to the history. Alerts accumulate the same way, keyed by the month they are
-about. Rows are sorted by their key, so equal content gives equal files.
+about, except that a run replaces *every* stored alert of the months it judged (``months``), not
+only those it raises again: an alert that no longer holds after a rerun (corrected data, a new
+threshold) does not linger. Rows are sorted by their key, so equal content gives equal files.
 """
 
 from __future__ import annotations
@@ -48,11 +52,26 @@ def read(out_dir: Path | str, name: str) -> pd.DataFrame | None:
     return pd.read_parquet(path) if path.is_file() else None
 
 
-def merge(stored: pd.DataFrame | None, new: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Stored rows not in ``new``'s (indicator, period) months, then ``new``; sorted by key.
+def merge(
+    stored: pd.DataFrame | None,
+    new: pd.DataFrame,
+    keys: list[str],
+    months: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Stored rows not in the replaced (indicator, period) months, then ``new``; sorted by key.
 
-    For alerts (no ``indicator`` x ``period`` replacement wanted beyond the key) the same rule
-    applies: a rerun of a month replaces that month's alerts.
+    Parameters
+    ----------
+    stored
+        The stored table, or ``None``.
+    new
+        This run's rows.
+    keys
+        Key columns of a row.
+    months
+        The (``indicator``, ``period``) pairs whose stored rows are replaced; by default those
+        ``new`` has rows for. For alerts, pass every month the run judged, so that a month
+        rerun with fewer alerts drops the stale ones.
 
     Examples
     --------
@@ -63,14 +82,19 @@ def merge(stored: pd.DataFrame | None, new: pd.DataFrame, keys: list[str]) -> pd
     >>> merge(merge(old, new, ["indicator", "period"]), new, ["indicator", "period"]).equals(
     ...     merge(old, new, ["indicator", "period"]))
     True
+    >>> judged = pd.DataFrame({"indicator": ["a"], "period": ["2024-02"]})
+    >>> merge(old, new.iloc[:0], ["indicator", "period"], months=judged)["v"].tolist()
+    [1]
     """
     if stored is None or stored.empty:
         out = new
     else:
-        months = new[["indicator", "period"]].drop_duplicates().assign(_replaced=True)
-        kept = stored.merge(months, on=["indicator", "period"], how="left")
+        pairs = new if months is None else months
+        replaced = pairs[["indicator", "period"]].drop_duplicates().assign(_replaced=True)
+        kept = stored.merge(replaced, on=["indicator", "period"], how="left")
         kept = kept.loc[kept["_replaced"].isna()].drop(columns="_replaced")
-        out = pd.concat([kept, new], ignore_index=True) if len(kept) else new
+        parts = [f for f in (kept, new) if len(f)]
+        out = pd.concat(parts, ignore_index=True) if len(parts) == 2 else (parts or [new])[0]
     out = out.drop_duplicates(keys, keep="last")
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
 

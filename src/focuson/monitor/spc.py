@@ -16,9 +16,10 @@ Improvement direction
     "worse for the deprived" improves by moving toward zero, whatever the sign convention of the
     measure, and a gap that crosses zero is judged by the side it usually lies on.
 
-Besides the per-point results (:data:`POINT_COLUMNS`), each series gets a summary
-(:data:`SERIES_COLUMNS`): the variation and assurance icons, the latest point's type and rule,
-and ``since``: the first month of the unbroken run of that point type ending at the latest
+Besides the per-point results (:data:`POINT_COLUMNS`; ``segment`` is the rebase group of a
+point, 0 without rebasing, so that a chart draws each group's own limits), each series gets a
+summary (:data:`SERIES_COLUMNS`): the variation and assurance icons, the latest point's type and
+rule, and ``since``: the first month of the unbroken run of that point type ending at the latest
 month (the month a change began, as far as the chart can tell).
 """
 
@@ -42,6 +43,7 @@ POINT_COLUMNS: list[str] = [
     "point_type",
     "rule",
     "special_cause_type",
+    "segment",
 ]
 #: Per-series columns (after the series keys).
 SERIES_COLUMNS: list[str] = [
@@ -99,6 +101,7 @@ def _frames(
         point_type=point_type,
         rule=rule,
         special_cause_type=res.special_cause_type.ravel(),
+        segment=res.group.ravel(),
     )
     points = points.loc[~np.isnan(points["value"].to_numpy())].reset_index(drop=True)
     # point types as codes so that missing months break runs

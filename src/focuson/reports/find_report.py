@@ -18,16 +18,12 @@ never the only cue. Suppressed cells never show numbers: they read "suppressed".
 
 from __future__ import annotations
 
-import html
-import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -35,12 +31,17 @@ from focuson.charts import (
     deprivation_chart,
     funnel_chart,
     groups_chart,
-    inline_svg,
     natural_order,
     ranking_chart,
-    spec_to_svg,
 )
 from focuson.find.funnel import funnel_data
+from focuson.reports._html import SUPPRESSED as _SUPPRESSED
+from focuson.reports._html import Page as _Page
+from focuson.reports._html import e as _e
+from focuson.reports._html import head, render_manifest
+from focuson.reports._html import records as _records
+from focuson.reports._html import slug as _slug
+from focuson.reports._html import table as _table
 from focuson.reports._words import (
     dimension_name,
     finding_sentence,
@@ -68,86 +69,6 @@ _INDICATOR_DEFAULTS: dict[str, object] = {
     "target": np.nan,
     "unit": "",
 }
-
-_CSS = """
-:root { color: #212b32; background: #ffffff; }
-body { font-family: Arial, Helvetica, sans-serif; line-height: 1.5; margin: 0 auto;
-  max-width: 72rem; padding: 1rem 1.5rem 3rem; }
-h1 { font-size: 2rem; margin: 1rem 0 0.5rem; }
-h2 { font-size: 1.5rem; margin-top: 2.5rem; border-top: 4px solid #005eb8; padding-top: 0.75rem; }
-h3 { font-size: 1.2rem; margin-top: 1.75rem; }
-a { color: #005eb8; } a:focus { outline: 3px solid #ffeb3b; background: #ffeb3b; color: #212b32; }
-.lede, .meta, figcaption, .note { color: #4c6272; }
-.meta { font-size: 0.95rem; }
-figure { margin: 1rem 0; }
-figure svg { max-width: 100%; height: auto; }
-figcaption { font-size: 0.95rem; margin-top: 0.25rem; }
-.table-wrap { overflow-x: auto; margin-bottom: 1rem; }
-table { border-collapse: collapse; font-size: 0.9rem; min-width: 50%; }
-caption { text-align: left; font-weight: bold; padding: 0.25rem 0; color: #212b32; }
-th, td { border-bottom: 1px solid #d8dde0; padding: 0.3rem 0.6rem; text-align: right;
-  vertical-align: top; }
-th[scope="row"], th.text, td.text { text-align: left; }
-thead th { background: #e8edee; color: #212b32; }
-.suppressed { font-style: italic; color: #4c6272; }
-.worse { color: #d5281b; font-weight: bold; } .better { color: #007f3b; font-weight: bold; }
-ol.findings li { margin-bottom: 0.6rem; }
-dl.manifest { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
-dl.manifest dt { font-weight: bold; } dl.manifest dd { margin: 0; overflow-wrap: anywhere; }
-code { font-family: Consolas, Menlo, monospace; font-size: 0.85rem; }
-"""
-
-_SUPPRESSED = '<span class="suppressed">suppressed</span>'
-
-
-@dataclass
-class _Page:
-    """Accumulates the HTML. Each chart's specification is built at once, in this thread, and
-    rendered to SVG in a worker thread (:func:`focuson.charts.spec_to_svg`) while the rest of
-    the page is assembled; the SVGs are put in place at the end, in order."""
-
-    pool: Executor
-    parts: list[str] = field(default_factory=list)
-    charts: list[tuple[Future[str], str]] = field(default_factory=list)
-
-    def add(self, *chunks: str) -> None:
-        self.parts.extend(chunks)
-
-    def figure(self, chart: alt.TopLevelMixin, *, label: str, caption: str) -> None:
-        spec = chart.to_dict(validate=False)
-        self.charts.append((self.pool.submit(spec_to_svg, spec), label))
-        n = len(self.charts)
-        self.add(
-            f'<figure id="figure-{n}">',
-            _placeholder(n),
-            f"<figcaption>{_e(caption)}</figcaption>",
-            "</figure>",
-        )
-
-    def html(self) -> str:
-        inline = {
-            _placeholder(n): inline_svg(svg.result(), label=label, id_prefix=f"chart-{n}")
-            for n, (svg, label) in enumerate(self.charts, start=1)
-        }
-        return "\n".join(inline.get(part, part) for part in self.parts) + "\n"
-
-
-def _placeholder(n: int) -> str:
-    return f"\x00chart {n}\x00"
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The frame's rows as dicts keyed by column name (for formatting a few display rows)."""
-    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _slug(text: str) -> str:
-    keep = "".join(c if c.isalnum() else "-" for c in text.lower())
-    return "-".join(p for p in keep.split("-") if p) or "section"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -242,33 +163,6 @@ def _indicator_table(indicators: pd.DataFrame, ids: Iterable[str]) -> dict[str, 
 # ------------------------------------------------------------------------------------------------
 # Tables
 # ------------------------------------------------------------------------------------------------
-
-
-def _table(
-    caption: str,
-    header: Sequence[str],
-    rows: Iterable[Sequence[str]],
-    *,
-    text_columns: int = 1,
-) -> str:
-    """An HTML table; cells are already HTML. The first column is a row header."""
-    head = "".join(
-        f'<th scope="col"{" class=" + chr(34) + "text" + chr(34) if i < text_columns else ""}>'
-        f"{_e(h)}</th>"
-        for i, h in enumerate(header)
-    )
-    body = []
-    for cells in rows:
-        first, rest = cells[0], cells[1:]
-        tds = "".join(
-            f'<td class="text">{c}</td>' if i + 1 < text_columns else f"<td>{c}</td>"
-            for i, c in enumerate(rest)
-        )
-        body.append(f'<tr><th scope="row">{first}</th>{tds}</tr>')
-    return (
-        f'<div class="table-wrap"><table><caption>{_e(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
 
 
 def _direction_cell(direction: object) -> str:
@@ -655,27 +549,6 @@ def _render_indicator(
     page.add("</section>")
 
 
-def _render_manifest(page: _Page, manifest: Mapping[str, Any] | None) -> None:
-    page.add('<section aria-labelledby="about-run"><h2 id="about-run">About this run</h2>')
-    page.add(
-        "<p>Every number in this report is an aggregate that passed disclosure control before "
-        "it left the engine (by default the NHS rule: counts from 1 to 7 are suppressed and "
-        "others are rounded to the nearest 5). Suppressed cells show no numbers.</p>"
-    )
-    if manifest:
-        page.add('<dl class="manifest">')
-        for key in sorted(manifest):
-            value = manifest[key]
-            shown = (
-                f"<code>{_e(json.dumps(value, sort_keys=True, default=str))}</code>"
-                if isinstance(value, Mapping | list | tuple)
-                else _e(value)
-            )
-            page.add(f"<dt>{_e(key)}</dt><dd>{shown}</dd>")
-        page.add("</dl>")
-    page.add("</section>")
-
-
 # ------------------------------------------------------------------------------------------------
 # Public API
 # ------------------------------------------------------------------------------------------------
@@ -691,6 +564,7 @@ def render_find_report(
     period: str | None = None,
     top_n: int = 10,
     rank_all_periods: bool = False,
+    monitor_link: str | None = None,
 ) -> str:
     """The Find report as one self-contained HTML page.
 
@@ -720,6 +594,8 @@ def render_find_report(
         Rank "the biggest gaps" over every period in ``findings`` (each labelled with its
         period) rather than the reported period only. Useful on small populations where a
         single month is rarely significant; the same gap may then appear for several months.
+    monitor_link
+        Relative address of the monitoring report, linked under the title when given.
 
     Returns
     -------
@@ -751,6 +627,11 @@ def render_find_report(
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         page = _Page(pool)
         page.add(*_head(title))
+        if monitor_link:
+            page.add(
+                f'<p><a href="{_e(monitor_link)}">The monitoring report</a>: SPC charts of '
+                "every level and gap over time, and alerts for new or widening inequalities.</p>"
+            )
         if ids:
             page.add(*_contents(ids, info, top_n))
         _render_top(page, top, info, top_n, with_period=rank_all_periods)
@@ -758,30 +639,17 @@ def render_find_report(
             rows = shown.loc[shown["indicator"].astype(str) == i]
             g = grads.loc[grads["indicator"].astype(str) == i] if not grads.empty else grads
             _render_indicator(page, info[i], rows, g, periods[i], top_n, info)
-        _render_manifest(page, manifest)
+        render_manifest(page, manifest)
         page.add("</main>", "</body>", "</html>")
         return page.html()
 
 
 def _head(title: str) -> list[str]:
-    return [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        "<header>",
-        f"<h1>{_e(title)}</h1>",
-        '<p class="lede">Where groups of people do worse, by deprivation, ethnicity, age, sex '
-        "and borough, on each indicator. Figures are for the latest period of each indicator "
-        "unless stated.</p>",
-        "</header>",
-        "<main>",
-    ]
+    return head(
+        title,
+        "Where groups of people do worse, by deprivation, ethnicity, age, sex and borough, on "
+        "each indicator. Figures are for the latest period of each indicator unless stated.",
+    )
 
 
 def _contents(ids: Sequence[str], info: Mapping[str, Mapping[str, Any]], top_n: int) -> list[str]:
@@ -804,6 +672,8 @@ def write_find_report(
     rank_all_periods: bool = False,
 ) -> Path:
     """Write :func:`render_find_report` to ``path`` (UTF-8) and return the path.
+
+    When a monitoring report sits beside it (``monitor/monitor.html``), the page links to it.
 
     Parameters
     ----------
@@ -828,6 +698,7 @@ def write_find_report(
     """
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
+    monitor = out.parent / "monitor" / "monitor.html"
     text = render_find_report(
         findings,
         gradients,
@@ -837,6 +708,7 @@ def write_find_report(
         period=period,
         top_n=top_n,
         rank_all_periods=rank_all_periods,
+        monitor_link="monitor/monitor.html" if monitor.is_file() else None,
     )
     out.write_text(text, encoding="utf-8")
     return out

@@ -3,8 +3,11 @@
 ``run_monitor`` counts every indicator of the catalogue by every breakdown and month inside the
 engine, makes the level series (through Find's comparisons and disclosure control) and the gap
 series, adds them to the history stored in ``RESULTS/monitor/`` (a month already stored is
-replaced, so the same month twice changes nothing), charts every stored series with SPC, and
-stores the alerts of the latest month. This is the function behind ``focuson monitor``.
+replaced, so the same month twice changes nothing), charts every stored series with SPC,
+stores the alerts of the latest month (replacing any stored for the months judged) and writes the
+monitoring report ``RESULTS/monitor/monitor.html``. This is the function behind
+``focuson monitor``; :func:`monitor_aggregates` is everything after the engine (for an AGGREGATES
+frame made elsewhere).
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from focuson import __version__
 from focuson.data.contracts import load_dataset, read_mapping
 from focuson.engine import aggregate, indicators_frame, load_catalogue, load_default_catalogue
 from focuson.monitor import history
-from focuson.monitor.alerts import alerts
+from focuson.monitor.alerts import MIN_PEOPLE, alerts
 from focuson.monitor.series import gap_series, level_series
 from focuson.monitor.spc import spc_gaps, spc_levels
+from focuson.reports.monitor_report import render_monitor_report
 from focuson.runs.find import mapping_path
 
 Step = Callable[[str], None]
@@ -43,12 +47,15 @@ class MonitorRun:
     latest_alerts: pd.DataFrame
     out_dir: Path
     files: dict[str, Path]
+    report: Path | None = None
 
 
 def monitor_tables(
     levels: pd.DataFrame,
     gaps: pd.DataFrame,
     indicators: pd.DataFrame,
+    *,
+    min_people: float = MIN_PEOPLE,
     **spc_options: Any,
 ) -> dict[str, pd.DataFrame]:
     """SPC on the level and gap series and the alerts of their latest month.
@@ -59,6 +66,8 @@ def monitor_tables(
         The (stored and new) level and gap series.
     indicators
         The INDICATORS frame.
+    min_people
+        Fewest published people an alert may concern (:func:`focuson.monitor.alerts.alerts`).
     **spc_options
         Passed to :func:`focuson.spc.xmr.xmr` (e.g. ``run_length=6``).
 
@@ -70,7 +79,7 @@ def monitor_tables(
     """
     level_points, level_summary = spc_levels(levels, indicators, **spc_options)
     gap_points, gap_summary = spc_gaps(gaps, **spc_options)
-    found = alerts(levels, level_summary, gaps, gap_summary, indicators)
+    found = alerts(levels, level_summary, gaps, gap_summary, indicators, min_people=min_people)
     series = pd.concat(
         [
             level_summary.assign(kind="level", measure=None),
@@ -93,6 +102,8 @@ def run_monitor(
     catalogue: Path | None = None,
     imd: Path | None = None,
     alpha: float = 0.05,
+    min_people: float = MIN_PEOPLE,
+    report: bool = True,
     step: Step | None = None,
     **spc_options: Any,
 ) -> MonitorRun:
@@ -110,6 +121,10 @@ def run_monitor(
         The IMD file giving each LSOA's decile and borough (default: the mapping's).
     alpha
         False discovery rate of the comparisons behind ``new_inequality`` alerts.
+    min_people
+        Fewest published people an alert may concern (default 10).
+    report
+        Also write the monitoring report ``monitor/monitor.html``.
     step
         Called with a plain-English description as each stage starts.
     **spc_options
@@ -134,8 +149,55 @@ def run_monitor(
     with load_dataset(mapping) as loaded:
         say("Counting every indicator by every breakdown and month in the engine")
         aggregates = aggregate(loaded, cat, imd=imd_file)
-    indicators = indicators_frame(cat)
+    return monitor_aggregates(
+        aggregates,
+        indicators_frame(cat),
+        out_dir,
+        alpha=alpha,
+        min_people=min_people,
+        report=report,
+        step=step,
+        inputs={
+            "inputs": {"mapping": str(mapping_file)},
+            "catalogue": str(catalogue) if catalogue else "focuson default catalogue",
+            "reference": {"imd": str(imd_file)},
+        },
+        **spc_options,
+    )
 
+
+def monitor_aggregates(
+    aggregates: pd.DataFrame,
+    indicators: pd.DataFrame,
+    out_dir: Path,
+    *,
+    alpha: float = 0.05,
+    min_people: float = MIN_PEOPLE,
+    report: bool = True,
+    step: Step | None = None,
+    inputs: dict[str, Any] | None = None,
+    **spc_options: Any,
+) -> MonitorRun:
+    """Monitor from an AGGREGATES frame: series, history, SPC, alerts, report.
+
+    Parameters
+    ----------
+    aggregates
+        The AGGREGATES frame (monthly periods), counted by the engine.
+    indicators
+        The INDICATORS frame.
+    out_dir
+        The results folder; the history is kept in ``out_dir/monitor``.
+    alpha, min_people, report, step, **spc_options
+        As :func:`run_monitor`.
+    inputs
+        What went in, recorded in the manifest.
+
+    Returns
+    -------
+    MonitorRun
+    """
+    say = step or (lambda _text: None)
     say("Making the level and gap series")
     new_levels = level_series(aggregates, indicators, alpha=alpha)
     new_gaps = gap_series(aggregates, indicators, new_levels)
@@ -143,9 +205,16 @@ def run_monitor(
     gaps = history.merge(history.read(out_dir, "gaps"), new_gaps, history.KEYS["gaps"])
 
     say("Charting every series with SPC and raising alerts")
-    tables = monitor_tables(levels, gaps, indicators, **spc_options)
+    tables = monitor_tables(levels, gaps, indicators, min_people=min_people, **spc_options)
     latest = tables["alerts"]
-    all_alerts = history.merge(history.read(out_dir, "alerts"), latest, history.KEYS["alerts"])
+    # every month judged this run: its stored alerts are replaced, stale ones included
+    judged = (
+        tables["series"][["indicator", "latest_period"]]
+        .rename(columns={"latest_period": "period"})
+        .drop_duplicates()
+    )
+    stored_alerts = history.read(out_dir, "alerts")
+    all_alerts = history.merge(stored_alerts, latest, history.KEYS["alerts"], months=judged)
 
     say("Writing the history")
     files = history.write(
@@ -157,20 +226,28 @@ def run_monitor(
             "spc_gaps": tables["spc_gaps"],
             "series": tables["series"],
             "alerts": all_alerts,
+            "indicators": indicators,
         },
     )
     manifest: dict[str, Any] = {
         "focuson_version": __version__,
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "inputs": {"mapping": str(mapping_file)},
-        "catalogue": str(catalogue) if catalogue else "focuson default catalogue",
-        "reference": {"imd": str(imd_file)},
-        "parameters": {"alpha": alpha, "spc": {k: str(v) for k, v in spc_options.items()}},
+        **(inputs or {}),
+        "parameters": {
+            "alpha": alpha,
+            "min_people": min_people,
+            "spc": {k: str(v) for k, v in spc_options.items()},
+        },
         "months": sorted(levels["period"].unique().tolist()),
     }
     manifest_path = history.folder(out_dir) / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     files["manifest"] = manifest_path
+    report_path = None
+    if report:
+        say("Drawing the SPC charts and writing the monitoring report")
+        report_path = render_monitor_report(out_dir)
+        files["report"] = report_path
     return MonitorRun(
         levels=levels,
         gaps=gaps,
@@ -181,4 +258,5 @@ def run_monitor(
         latest_alerts=latest,
         out_dir=Path(out_dir),
         files=files,
+        report=report_path,
     )
