@@ -161,25 +161,54 @@ def find_command(
         Path | None,
         typer.Option(help="IMD file for deciles and boroughs. Default: the mapping's reference."),
     ] = None,
-    engine: Annotated[str, typer.Option(help="Where the counting runs.")] = "duckdb",
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="Where the counting runs: duckdb, pyspark or postgres. The tables are always "
+            "checked in DuckDB first, then copied to the engine."
+        ),
+    ] = "duckdb",
+    engine_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Where the engine is: for postgres (required) a URL such as "
+            "postgresql://USER@HOST:5432/DBNAME; for pyspark the Spark master (default "
+            "local[2]); for duckdb a database file."
+        ),
+    ] = None,
     alpha: Annotated[float, typer.Option(help="False discovery rate for significance.")] = 0.05,
     report: Annotated[bool, typer.Option(help="Also write report.html.")] = True,
 ) -> None:
     """Find inequalities: every indicator by every breakdown, compared, ranked, protected."""
     from focuson import console_tables
+    from focuson.engine.backends import ENGINES
     from focuson.runs.find import run_find
 
     console = _console()
-    if engine != "duckdb":
+    if engine not in ENGINES:
+        console.print(f"[red]--engine must be one of {', '.join(ENGINES)}, got {engine}.[/red]")
+        raise typer.Exit(code=2)
+    if engine == "postgres" and not engine_url:
         console.print(
-            f"[red]--engine {engine} is not available yet:[/red] only duckdb runs in this "
-            "version (PySpark and PostgreSQL are planned)."
+            "[red]--engine postgres needs --engine-url[/red], the database's address, e.g. "
+            "--engine-url postgresql://USER@HOST:5432/DBNAME (scripts/postgres.sh start DIR "
+            "PORT starts a scratch server and prints one)."
         )
         raise typer.Exit(code=2)
     try:
         with console.status("Starting...") as status:
-            run = run_find(data, out, catalogue=catalogue, imd=imd, alpha=alpha, step=status.update)
-    except (FileNotFoundError, ValueError) as exc:
+            run = run_find(
+                data,
+                out,
+                catalogue=catalogue,
+                imd=imd,
+                alpha=alpha,
+                report=report,
+                step=status.update,
+                engine=engine,
+                engine_url=engine_url,
+            )
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
         console.print(f"[red]Cannot run Find:[/red] {exc}")
         raise typer.Exit(code=2) from exc
     findings = run.result.findings
@@ -209,6 +238,10 @@ def monitor(
     ] = None,
     alpha: Annotated[float, typer.Option(help="False discovery rate for significance.")] = 0.05,
     run_length: Annotated[int, typer.Option(help="Points in a shift or trend: 6 or 7.")] = 7,
+    min_people: Annotated[
+        float, typer.Option(help="Fewest people (after rounding) an alert may be about.")
+    ] = 10.0,
+    report: Annotated[bool, typer.Option(help="Also write monitor/monitor.html.")] = True,
 ) -> None:
     """Ongoing measurement: SPC on levels and on gaps, and alerts for new or widening gaps."""
     from focuson.runs.monitor import run_monitor
@@ -225,6 +258,8 @@ def monitor(
                 catalogue=catalogue,
                 imd=imd,
                 alpha=alpha,
+                min_people=min_people,
+                report=report,
                 step=status.update,
                 run_length=run_length,
             )
@@ -240,6 +275,8 @@ def monitor(
         console.print(f"- {sentence}")
     if len(alerts) > 15:
         console.print(f"... and {len(alerts) - 15:,} more in {run.out_dir}.")
+    if run.report is not None:
+        console.print(f"Report: {run.report.resolve()} (open it in a browser; it works offline)")
 
 
 @app.command()

@@ -169,11 +169,19 @@ def test_find_says_what_to_do_without_a_mapping(tmp_path):
     assert "no focuson.toml in this folder" in _text(result)
 
 
-def test_find_refuses_an_engine_it_cannot_run_yet(tmp_path):
-    args = ["find", str(tmp_path), "--out", str(tmp_path / "o"), "--engine", "pyspark"]
+def test_find_refuses_an_unknown_engine(tmp_path):
+    args = ["find", str(tmp_path), "--out", str(tmp_path / "o"), "--engine", "oracle"]
     result = runner.invoke(app, args, env=WIDE)
     assert result.exit_code == 2
-    assert "not available yet" in _text(result)
+    assert "--engine must be one of duckdb, pyspark, postgres" in _text(result)
+
+
+def test_find_on_postgres_says_to_pass_its_url(tmp_path):
+    args = ["find", str(tmp_path), "--out", str(tmp_path / "o"), "--engine", "postgres"]
+    result = runner.invoke(app, args, env=WIDE)
+    assert result.exit_code == 2
+    assert "--engine postgres needs --engine-url" in _text(result)
+    assert not (tmp_path / "o").exists()
 
 
 def test_monitor_keeps_a_history_and_lists_alerts(tmp_path):

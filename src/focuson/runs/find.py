@@ -4,6 +4,8 @@
 catalogue by every breakdown inside the engine, compares and ranks the groups (disclosure control
 included), and writes the results folder: ``findings.parquet``, ``gradients.parquet``,
 ``manifest.json`` recording what went in, and ``report.html`` (self-contained, charts inline).
+The tables are always loaded and validated in DuckDB; with another engine (PySpark,
+PostgreSQL) the validated tables the catalogue needs are copied there and counted there.
 The raw aggregates are never written: they have not been through disclosure control. This is the
 function behind ``focuson find``.
 """
@@ -12,21 +14,31 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import ibis
 import pandas as pd
 
 from focuson import __version__
-from focuson.data.contracts import load_dataset, read_mapping
-from focuson.engine import aggregate, indicators_frame, load_catalogue, load_default_catalogue
+from focuson.data.contracts import LOAD_TABLE, LoadedDataset, load_dataset, read_mapping
+from focuson.engine import (
+    Catalogue,
+    aggregate,
+    indicators_frame,
+    load_catalogue,
+    load_default_catalogue,
+)
+from focuson.engine.backends import ENGINES, connect, copy_dataset, describe_engine
 from focuson.find.findings import FindResult, find, top_findings
 from focuson.find.results import write_results
 from focuson.reports import write_find_report
 
 Step = Callable[[str], None]
+ENGINE_NAMES = {"duckdb": "DuckDB", "pyspark": "Spark", "postgres": "PostgreSQL"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,8 @@ def run_find(
     alpha: float = 0.05,
     report: bool = True,
     step: Step | None = None,
+    engine: str = "duckdb",
+    engine_url: str | None = None,
 ) -> FindRun:
     """Run Find on the dataset mapped by ``data`` and write the results to ``out_dir``.
 
@@ -90,7 +104,26 @@ def run_find(
         Also write ``report.html``.
     step
         Called with a plain-English description as each stage starts (for progress display).
+    engine
+        Where the counting runs: one of :data:`~focuson.engine.backends.ENGINES`. The tables
+        are validated in DuckDB whatever the engine; for another engine they are then copied
+        there (see :func:`~focuson.engine.backends.copy_dataset`).
+    engine_url
+        Where that engine is (:func:`~focuson.engine.backends.connect`): required for
+        ``postgres`` (a libpq URL), the Spark master for ``pyspark``.
+
+    Raises
+    ------
+    FileNotFoundError
+        For a missing mapping file or folder.
+    ValueError
+        For a dataset that breaks its contracts, no IMD file, an unknown engine or
+        ``postgres`` without ``engine_url``.
+    RuntimeError
+        If the engine's software is missing or it cannot be reached.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     say = step or (lambda _text: None)
     mapping_file = mapping_path(data)
     mapping = read_mapping(mapping_file)
@@ -102,15 +135,25 @@ def run_find(
         )
     cat = load_catalogue(catalogue) if catalogue is not None else load_default_catalogue()
 
-    say("Loading and checking the tables")
-    with load_dataset(mapping) as loaded:
-        say("Counting every indicator by every breakdown in the engine")
-        aggregates = aggregate(loaded, cat, imd=imd_file)
-        sources = {
-            table: [{"file": str(p), "sha256": sha, "bytes": size} for p, sha, size in files]
-            for table, files in loaded.sources.items()
-        }
-        row_counts = dict(loaded.row_counts)
+    # Connected before loading, so that a wrong address fails at once, not after the checks.
+    backend = None
+    if engine != "duckdb" or engine_url is not None:
+        say(f"Connecting to {ENGINE_NAMES[engine]}")
+        backend = connect(engine, url=engine_url)
+    try:
+        say("Loading and checking the tables")
+        with load_dataset(mapping) as loaded:
+            aggregates = _aggregate(loaded, cat, imd_file, backend, say)
+            sources = {
+                table: [{"file": str(p), "sha256": sha, "bytes": size} for p, sha, size in files]
+                for table, files in loaded.sources.items()
+            }
+            row_counts = dict(loaded.row_counts)
+    finally:
+        # PostgreSQL: closing drops the temporary copies. A Spark session is left running:
+        # Spark allows one per process and whoever started it may still use it.
+        if backend is not None and engine != "pyspark":
+            backend.disconnect()
     indicators = indicators_frame(cat)
 
     say("Comparing groups, ranking gaps and applying disclosure control")
@@ -126,6 +169,7 @@ def run_find(
         },
         "reference": {"imd": str(imd_file), "imd_sha256": _sha256(Path(imd_file))},
         "parameters": {"alpha": alpha, "confidence": 0.95, "disclosure": "NHS rule"},
+        "engine": describe_engine(engine, engine_url),
     }
     say("Writing the results")
     write_results(result, out_dir, manifest=manifest)
@@ -149,3 +193,26 @@ def run_find(
         aggregate_rows=len(aggregates),
         report=report_path,
     )
+
+
+def _aggregate(
+    loaded: LoadedDataset,
+    cat: Catalogue,
+    imd_file: Path,
+    backend: ibis.BaseBackend | None,
+    say: Step,
+) -> pd.DataFrame:
+    """The AGGREGATES of the catalogue, counted in DuckDB (``backend`` None) or copied into
+    ``backend`` and counted there."""
+    if backend is None:
+        say("Counting every indicator by every breakdown in DuckDB")
+        return aggregate(loaded, cat, imd=imd_file)
+    name = ENGINE_NAMES[backend.name]
+    needed = {"persons"} | {ind.table for ind in cat}
+    tables = [t for t in loaded.tables if t in needed] + [LOAD_TABLE]
+    # Spark reads the Parquet copies lazily: the folder lives until the counting is done.
+    with tempfile.TemporaryDirectory(prefix="focuson-engine-") as workdir:
+        say(f"Copying the {len(tables) - 1} tables the catalogue needs into {name}")
+        copy_dataset(loaded, backend, tables=tables, workdir=Path(workdir))
+        say(f"Counting every indicator by every breakdown in {name}")
+        return aggregate(backend, cat, imd=imd_file)
