@@ -80,15 +80,6 @@ GAP_MARKERS = {
 }
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    for cap in CAPABILITIES.values():
-        config.addinivalue_line("markers", f"{cap.marker}: an engine test run on {cap.name}")
-    for marker, meaning in GAP_MARKERS.items():
-        config.addinivalue_line(
-            "markers", f"{marker}(engines, raises, reason): {meaning} (a strict xfail)"
-        )
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Turn a gap marker into a strict xfail on the engines it names (and only on those)."""
     for item in items:
