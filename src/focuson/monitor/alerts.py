@@ -10,6 +10,9 @@ kind                   raised when
                        (outside the limits, a trend, two in three or a shift away from no
                        inequality)
 ``closes``             the latest point of a gap series is special-cause improving variation
+``reverses``            special-cause "improving" variation that overshot: the latest point is on
+                       the other side of no inequality and further from it than the average was
+                       (the gap did not close, it changed sides: the other group is now behind)
 ``hidden_by_average``  the overall level's latest point is special-cause improvement while a
                        gap of the same indicator widens
 =====================  ======================================================================
@@ -56,7 +59,7 @@ ALERT_COLUMNS: list[str] = [
 REPORT_FILE = "monitor.html"
 #: Fewest published people an alert may be about.
 MIN_PEOPLE = 10.0
-KINDS: tuple[str, ...] = ("widens", "hidden_by_average", "new_inequality", "closes")
+KINDS: tuple[str, ...] = ("widens", "reverses", "hidden_by_average", "new_inequality", "closes")
 MEASURE_WORDS: dict[str, str] = {
     "sii": "slope index of inequality across deprivation deciles",
     "rii": "relative index of inequality across deprivation deciles",
@@ -170,7 +173,7 @@ def new_inequalities(levels: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataF
 def gap_alerts(
     gap_series: pd.DataFrame, gaps: pd.DataFrame, indicators: pd.DataFrame
 ) -> pd.DataFrame:
-    """``widens`` and ``closes`` alerts from the SPC summary of the gap series.
+    """``widens``, ``closes`` and ``reverses`` alerts from the SPC summary of the gap series.
 
     Parameters
     ----------
@@ -185,18 +188,29 @@ def gap_alerts(
     hit = gap_series.loc[gap_series["latest_point_type"].isin(list(kinds))]
     if hit.empty:
         return _empty()
-    people = gaps[["indicator", "measure", "group", "period", "people"]].rename(
+    people = gaps[["indicator", "measure", "group", "period", "people", "neutral"]].rename(
         columns={"period": "latest_period"}
     )
     hit = hit.merge(people, on=["indicator", "measure", "group", "latest_period"], how="left")
     kind = hit["latest_point_type"].map(kinds)
+    # SPC judges a gap by the side its history lies on, so a gap that crosses no inequality and
+    # ends further out on the other side reads as "improving": it has reversed, not closed.
+    latest, mean, neutral = (
+        hit[c].to_numpy(np.float64) for c in ("latest_value", "mean", "neutral")
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = neutral == 1.0  # ratios are judged on the log scale: 0.5 is as far from 1 as 2
+        off_latest = np.where(ratio, np.abs(np.log(latest)), np.abs(latest - neutral))
+        off_mean = np.where(ratio, np.abs(np.log(mean)), np.abs(mean - neutral))
+    crossed = np.sign(latest - neutral) * np.sign(mean - neutral) < 0
+    kind = kind.mask((kind == "closes") & crossed & (off_latest > off_mean), "reverses")
     ind = indicators.set_index("id")
     title = hit["indicator"].map(ind["title"]).fillna(hit["indicator"])
     is_eth = hit["measure"] == "ethnicity_difference"
     measure = hit["measure"].map(MEASURE_WORDS)
     measure = measure.where(~is_eth, hit["group"].astype(str) + " people's " + measure)
     whom = hit["measure"].map(MEASURE_PEOPLE).where(~is_eth, hit["group"].astype(str) + " group")
-    verb = kind.map({"widens": "has widened", "closes": "has narrowed"})
+    verb = kind.map({"widens": "has widened", "closes": "has narrowed", "reverses": "has reversed"})
     sentence = (
         title + ": the " + measure + " " + verb + " since " + hit["since"] + " ("
         + hit["latest_rule"].map(RULE_WORDS).fillna("special cause") + "): "

@@ -59,6 +59,7 @@ KIND_WORDS: dict[str, str] = {
     "hidden_by_average": "Hidden by the average",
     "new_inequality": "New inequality",
     "closes": "Gap closing",
+    "reverses": "Gap reversed",
 }
 POINT_TYPE_WORDS: dict[str, str] = {
     "common_cause": "common cause",

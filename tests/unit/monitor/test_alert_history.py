@@ -86,7 +86,7 @@ def _gap_inputs(people: list[float]) -> dict[str, pd.DataFrame]:
         "latest_point_type": "special_cause_concern", "latest_rule": "shift",
         "since": MONTHS[-7]})  # fmt: skip
     gaps = pd.DataFrame({"indicator": "up", "measure": "ethnicity_difference", "group": groups,
-                         "period": MONTHS[-1], "people": people})  # fmt: skip
+                         "period": MONTHS[-1], "people": people, "neutral": 0.0})  # fmt: skip
     empty_levels = pd.DataFrame(columns=["indicator", "dimension", "group", "period"])
     return {"levels": empty_levels, "level_series": empty_levels, "gaps": gaps,
             "gap_series": gap_summary, "indicators": IND}  # fmt: skip

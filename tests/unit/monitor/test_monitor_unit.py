@@ -179,3 +179,14 @@ def test_history_same_month_twice_changes_nothing(tmp_path: Path) -> None:
     later = levels.loc[levels["period"] == MONTHS[-1]].assign(period="2025-01")
     grown = history.merge(again, later, history.KEYS["levels"])
     assert grown["period"].nunique() == 25 and len(grown) == len(first) + len(later)
+
+
+def test_gap_that_crosses_to_the_other_side_reverses_not_closes() -> None:
+    # Quintile 1 was 10 points behind quintile 5, then jumps 15 points ahead: further from no
+    # inequality than before, on the other side. SPC calls it improving; the alert says reversed.
+    q1 = np.r_[STABLE[:16], np.full(8, 0.85)]
+    found = _run_alerts(q1, np.roll(STABLE, 2) + 0.1)
+    quintile = found.loc[found["about"] == "q1_q5_difference"]
+    assert quintile["kind"].tolist() == ["reverses"]
+    assert "has reversed since" in quintile["sentence"].iloc[0]
+    assert "closes" not in set(found.loc[found["about"].isin(["sii", "q1_q5_difference"]), "kind"])
