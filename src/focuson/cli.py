@@ -380,3 +380,7 @@ def demo(
     console.print(console_tables.population_by_decile(table, synthetic=synthetic))
     console.print(f"(--borough NAME shows another borough; {borough} shown.)")
     console.print(console_tables.population_sii(result.by_borough, synthetic=synthetic))
+    console.print(
+        "[bold]Next[/bold]: ongoing measurement of the same population (SPC on every level and "
+        f"gap, alerts, a monitoring report): focuson monitor {out} --out {out / 'results'}"
+    )

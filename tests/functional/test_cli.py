@@ -54,6 +54,7 @@ def test_demo_without_a_reference_folder_runs_on_labelled_synthetic_data(tmp_pat
     assert "No reference data folder found" in text
     assert "[SYNTHETIC]" in text
     assert "The 10 biggest gaps" in text
+    assert "focuson monitor" in text  # where to go next
     assert (tmp_path / "demo" / "truth.json").is_file()
     assert (tmp_path / "demo" / "results" / "report.html").is_file()
 
