@@ -115,6 +115,35 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in ALERT_COLUMNS})
 
 
+#: How a group of a breakdown is named in a sentence (IMD: 1 = most deprived).
+_PREFIX = {
+    "imd_decile": "IMD decile ",
+    "imd_quintile": "IMD quintile ",
+    "age_band_5y": "people aged ",
+    "age_band_broad": "people aged ",
+}
+_SEX = {"F": "females", "M": "males", "U": "people whose sex was not known"}
+_EXTREMES = {"imd_decile": ("1", "10"), "imd_quintile": ("1", "5")}
+_REST = re.compile(r"^(?:rest|all|everyone)$|except|excluding|everyone else|other than", re.I)
+
+
+def group_words(dimension: pd.Series, group: pd.Series) -> pd.Series:
+    """Groups named for a sentence: ``IMD quintile 1 (most deprived)``, ``females``, ``Brent``.
+
+    >>> group_words(pd.Series(["imd_quintile", "imd_decile", "sex", "borough"]),
+    ...             pd.Series(["1", "10", "F", "Brent"])).tolist()
+    ['IMD quintile 1 (most deprived)', 'IMD decile 10 (least deprived)', 'females', 'Brent']
+    """
+    dimension = dimension.astype(str).reset_index(drop=True)
+    group = group.astype(str).reset_index(drop=True)
+    named = group.where(dimension != "sex", group.map(_SEX).fillna(group))
+    words = dimension.map(_PREFIX).fillna("") + named.str.replace(" | ", ", ", regex=False)
+    most = dimension.map({d: e[0] for d, e in _EXTREMES.items()})
+    least = dimension.map({d: e[1] for d, e in _EXTREMES.items()})
+    words = words.mask(group == most, words + " (most deprived)")
+    return words.mask(group == least, words + " (least deprived)")
+
+
 def new_inequalities(levels: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Groups significantly worse in the latest month and in no earlier month.
 
@@ -125,8 +154,8 @@ def new_inequalities(levels: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataF
     ...     "reference_group": "rest", "period": ["2024-01", "2024-02"], "value": [50.0, 40.0],
     ...     "reference_value": [50.0, 52.0], "denominator": [100.0, 120.0],
     ...     "significant": [False, True], "direction": [None, "worse"], "suppressed": False})
-    >>> new_inequalities(lv, ind)["sentence"].tolist()[0][:58]
-    'Uptake: M is significantly worse than everyone else in 202'
+    >>> new_inequalities(lv, ind)["sentence"].tolist()[0][:71]
+    'Uptake: significantly worse for males than for everyone else in 2024-02'
     """
     if levels.empty:
         return _empty()
@@ -145,10 +174,14 @@ def new_inequalities(levels: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataF
     ind = indicators.set_index("id")
     title = now["indicator"].map(ind["title"]).fillna(now["indicator"])
     unit = now["indicator"].map(ind["unit"]).fillna("")
-    ref = now["reference_group"].fillna("rest").replace("rest", "everyone else")
+    ref_group = now["reference_group"].fillna("rest").astype(str)
+    ref = group_words(now["dimension"], ref_group).set_axis(now.index)
+    ref = ref.mask(ref_group.str.contains(_REST), "everyone else")
     first_period = now["indicator"].map(lv.groupby("indicator")["period"].min())
     sentence = (
-        title + ": " + now["group"].astype(str) + " is significantly worse than " + ref
+        title + ": significantly worse for "
+        + group_words(now["dimension"], now["group"]).set_axis(now.index)
+        + " than for " + ref
         + " in " + now["period"] + " (" + _num(now["value"]) + unit + " against "
         + _num(now["reference_value"]) + unit + "), for the first time since " + first_period
         + "; it concerns " + _people_words(now["denominator"]) + "."

@@ -165,7 +165,11 @@ def test_new_inequality_only_when_not_seen_before() -> None:
     gaps = pd.DataFrame(columns=["indicator", "measure", "group", "period", "people"])
     found = alerts(levels, empty, gaps, empty.assign(measure=None), IND)
     assert found[["kind", "group", "people"]].values.tolist() == [["new_inequality", "M", 500.0]]
-    assert found["sentence"].iloc[0].startswith("Uptake: M is significantly worse")
+    assert (
+        found["sentence"]
+        .iloc[0]
+        .startswith("Uptake: significantly worse for males than for everyone else in ")
+    )
 
 
 def test_history_same_month_twice_changes_nothing(tmp_path: Path) -> None:
