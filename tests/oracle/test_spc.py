@@ -190,7 +190,7 @@ def test_assurance_uses_the_latest_rebase_group():
 
 
 def test_zero_width_limits_as_the_package_runs():
-    # /work/shared/reference/spc.md section 1.10, case p06 [RUN with NHSRplotthedots 0.2.2]:
+    # shared/reference/spc.md section 1.10, case p06 [RUN with NHSRplotthedots 0.2.2]:
     # y = 1, 1, 1, 1, 2 gives LPL = UPL = mean = 1.2 and every point is outside the limits.
     r = xmr([1.0, 1, 1, 1, 2], zero_variation="plotthedots")
     assert_allclose(r.mean[0], 1.2, rtol=1e-12)
@@ -202,7 +202,7 @@ def test_zero_width_limits_as_the_package_runs():
 
 
 def test_missing_latest_point_gives_a_common_cause_icon():
-    # /work/shared/reference/spc.md section 1.6, case p04 [RUN]: the latest row is used even
+    # shared/reference/spc.md section 1.6, case p04 [RUN]: the latest row is used even
     # when its value is NA, and its point type is common_cause.
     y = np.r_[np.zeros(12), 10.0, np.nan]
     y[:12] = np.tile([1.0, 2.0], 6)
