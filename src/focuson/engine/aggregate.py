@@ -192,6 +192,7 @@ def aggregate(
     imd: pd.DataFrame | ReferenceTable | Path | str,
     periods: Sequence[str] | None = None,
     as_of: dt.date | None = None,
+    coverage_from: dt.date | None = None,
     dimensions: Sequence[str] = DIMENSIONS,
     strategy: Strategy = "cube",
 ) -> pd.DataFrame:
@@ -216,6 +217,12 @@ def aggregate(
         The extract date: filters may use it (``as_of``) and no period may end after it. By
         default the ``as_of`` recorded by :func:`~focuson.data.contracts.load_dataset`, else
         the latest date of the period column.
+    coverage_from
+        The first day the data is complete for: by default no month is reported that starts
+        before it (a waiting list counted before the extract's coverage would miss the pathways
+        that ended earlier; a month half covered would miss events). By default the
+        ``coverage_from`` recorded by :func:`~focuson.data.contracts.load_dataset` (the mapping
+        file's optional key), else none. Explicit ``periods`` are reported as asked.
     dimensions
         The breakdowns to produce (default: all of
         :data:`~focuson.engine.breakdowns.DIMENSIONS`).
@@ -258,13 +265,19 @@ def aggregate(
     missing = sorted(t for t in needed if not _has_table(backend, t))
     if missing:
         raise ValueError(f"source: the catalogue needs the tables {', '.join(missing)}")
-    if as_of is None and _has_table(backend, LOAD_TABLE):
-        as_of = backend.table(LOAD_TABLE).as_of.max().to_pyarrow().as_py()
+    if _has_table(backend, LOAD_TABLE):
+        load = backend.table(LOAD_TABLE)
+        if as_of is None:
+            as_of = load.as_of.max().to_pyarrow().as_py()
+        if coverage_from is None and "coverage_from" in load.columns:
+            coverage_from = load.coverage_from.max().to_pyarrow().as_py()
+    since = None if coverage_from is None else _first_full_month(coverage_from)
     passes = _passes(catalogue)
     people = _people(backend, imd_frame(imd), _person_columns(passes))
     try:
         frames = [
-            _run(backend, p, people, wanted, as_of, tuple(dimensions), strategy) for p in passes
+            _run(backend, p, people, wanted, as_of, since, tuple(dimensions), strategy)
+            for p in passes
         ]
     finally:
         people.release()
@@ -334,10 +347,26 @@ def _last_complete(as_of: dt.date) -> dt.date:
     return (start - dt.timedelta(days=1)).replace(day=1)
 
 
+def _first_full_month(day: dt.date) -> dt.date:
+    """The first month that starts on or after ``day``.
+
+    >>> _first_full_month(dt.date(2023, 4, 1)), _first_full_month(dt.date(2023, 4, 2))
+    (datetime.date(2023, 4, 1), datetime.date(2023, 5, 1))
+    """
+    if day.day == 1:
+        return day
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
 def _period_starts(
-    table: ir.Table, p: _Pass, wanted: tuple[dt.date, ...] | None, as_of: dt.date | None
+    table: ir.Table,
+    p: _Pass,
+    wanted: tuple[dt.date, ...] | None,
+    as_of: dt.date | None,
+    since: dt.date | None = None,
 ) -> tuple[list[dt.date], dt.date]:
-    """The months of a census or population pass (explicit list) and the as_of date used."""
+    """The months of a census or population pass (explicit list) and the as_of date used;
+    none before ``since`` (the first month the data fully covers) unless asked for."""
     column = table[p.column]
     if as_of is None or (wanted is None and not p.latest_only):
         lo, hi = (
@@ -353,7 +382,8 @@ def _period_starts(
         return [m for m in wanted if m <= last], as_of
     if p.latest_only:
         return [last], as_of
-    return [m for m in _months(lo, last) if m >= lo.replace(day=1)], as_of
+    first = lo.replace(day=1) if since is None else max(lo.replace(day=1), since)
+    return [m for m in _months(lo, last) if m >= first], as_of
 
 
 def _names(*trees: Expr | None) -> set[str]:
@@ -512,8 +542,10 @@ def _event_rows(
     people: _People,
     starts: list[dt.date] | None,
     as_of: dt.date | None,
+    since: dt.date | None = None,
 ) -> ir.Table:
-    """Rows of an event pass: each in the month of its event date, with special names."""
+    """Rows of an event pass: each in the month of its event date, with special names (none
+    before the month ``since`` when no months are given)."""
     t = backend.table(p.table)
     rows = t.join(people.table, t.person_id == people.table._pid)
     when = rows[p.column]
@@ -525,6 +557,8 @@ def _event_rows(
     )
     if starts is not None:
         rows = rows.filter(rows._period.isin([_period_key(s) for s in starts]))
+    elif since is not None:
+        rows = rows.filter(rows._period >= _period_key(since))
     if as_of is not None:
         rows = rows.filter(rows._period <= _period_key(_last_complete(as_of)))
     first = day.truncate("M")
@@ -880,6 +914,7 @@ def _run(
     people: _People,
     wanted: tuple[dt.date, ...] | None,
     as_of: dt.date | None,
+    since: dt.date | None,
     dimensions: tuple[str, ...],
     strategy: Strategy,
 ) -> pd.DataFrame:
@@ -887,10 +922,10 @@ def _run(
     months: list[dt.date] = []
     if p.kind == "event" and not p.population:
         starts = list(wanted) if wanted is not None else None
-        flags = _flags_share(_event_rows(backend, p, people, starts, as_of), p)
+        flags = _flags_share(_event_rows(backend, p, people, starts, as_of, since), p)
     else:
         base = backend.table(p.table)
-        months, used = _period_starts(base, p, wanted, as_of)
+        months, used = _period_starts(base, p, wanted, as_of, since)
         if not months:
             return _empty()
         if p.population and strategy == "cube" and _by_changes(p, months):

@@ -79,6 +79,18 @@ BAD = [
         "as_of",
     ),
     (
+        "coverage-not-a-date",
+        "coverage_from = 2023\n" + GOOD,
+        "mapping.toml, coverage_from: not a date",
+        "coverage_from",
+    ),
+    (
+        "coverage-after-as-of",
+        "coverage_from = 2025-04-01\n" + GOOD,
+        "mapping.toml, coverage_from: 2025-04-01 is after as_of 2025-03-31",
+        "coverage_from",
+    ),
+    (
         "vintage-2015",
         'lsoa_vintage = 2015\nas_of = 2025-03-31\n[tables.persons]\npath = "p.csv"\n',
         "mapping.toml, lsoa_vintage: not 2011 or 2021",
@@ -232,6 +244,9 @@ def test_toml_mapping_is_read_with_defaults(tmp_path: Path) -> None:
     assert persons.delimiter == "," and persons.user_name("sex") == "sex"
     assert mapping.tables["rtt_pathways"].format == "parquet"
     assert mapping.reference_lsoa is None and mapping.path == tmp_path / "mapping.toml"
+    assert mapping.coverage_from is None
+    covered = read_mapping(write(tmp_path, "coverage_from = 2023-04-01\n" + GOOD))
+    assert covered.coverage_from == dt.date(2023, 4, 1)
 
 
 def test_yaml_mapping_matches_toml(tmp_path: Path) -> None:

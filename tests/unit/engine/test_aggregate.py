@@ -271,6 +271,9 @@ def test_synthetic_every_indicator_and_dimension_is_there(synthetic):
         assert set(rows.dimension) == set(DIMENSIONS), indicator
     assert tuple(synthetic.columns) == AGGREGATE_COLUMNS
     assert synthetic.period.str.fullmatch(r"\d{4}-\d{2}").all()
+    # The mapping's coverage_from (the window's first day) is the first month of every series:
+    # the waiting list the window opens with is counted from then, not built up before it.
+    assert synthetic.period.min() == "2023-04"
 
 
 def test_synthetic_values_are_sane(synthetic):
@@ -317,3 +320,23 @@ def test_census_until_only_prunes_it_never_changes_the_counts(tiny):
     loose = replace(cat, indicators=(replace(ind, period=replace(ind.period, until=None)),))
     kwargs = {"imd": IMD, "as_of": D(2024, 3, 31)}
     pd.testing.assert_frame_equal(aggregate(tiny, cat, **kwargs), aggregate(tiny, loose, **kwargs))
+
+
+def test_no_month_before_the_datas_coverage_is_reported(tiny):
+    cat = load_default_catalogue().select(["ae_over_12_hours", "rtt_18_weeks"])
+    full = aggregate(tiny, cat, imd=IMD, as_of=D(2024, 4, 30))
+    assert min(full.loc[full.indicator == "rtt_18_weeks", "period"]) == "2023-10"
+    covered = aggregate(tiny, cat, imd=IMD, as_of=D(2024, 4, 30), coverage_from=D(2024, 3, 1))
+    assert sorted(set(covered.period)) == ["2024-03", "2024-04"]
+    # The months that are reported are counted exactly as without the coverage date: r1, open
+    # since October 2023, is still on the March list.
+    same = full.loc[full.period >= "2024-03"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(covered.reset_index(drop=True), same)
+    # A coverage date within a month: that month is half covered, so the next is the first.
+    mid = aggregate(tiny, cat, imd=IMD, as_of=D(2024, 4, 30), coverage_from=D(2024, 2, 15))
+    assert min(mid.period) == "2024-03"
+    # Months asked for by name are reported as asked.
+    asked = aggregate(
+        tiny, cat, imd=IMD, as_of=D(2024, 4, 30), coverage_from=D(2024, 3, 1), periods=["2024-02"]
+    )
+    assert set(asked.period) == {"2024-02"}

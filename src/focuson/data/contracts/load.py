@@ -722,7 +722,7 @@ class _Loader:
         self.con.execute(
             f"CREATE TABLE {LOAD_TABLE} (table_name VARCHAR, contract_version INTEGER, "
             "row_count BIGINT, format VARCHAR, files VARCHAR, lsoa_vintage INTEGER, "
-            "as_of DATE, mapping VARCHAR, reference VARCHAR)"
+            "as_of DATE, mapping VARCHAR, reference VARCHAR, coverage_from DATE)"
         )
         ref = json.dumps(provenance.as_dict()) if provenance is not None else None
         for src in self.sources:
@@ -733,7 +733,7 @@ class _Loader:
                 for entry in files:
                     entry["table"] = src.mapping.source_table
             self.con.execute(
-                f"INSERT INTO {LOAD_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO {LOAD_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     src.table,
                     CONTRACT_VERSION,
@@ -744,6 +744,7 @@ class _Loader:
                     self.mapping.as_of,
                     str(self.mapping.path) if self.mapping.path else None,
                     ref if src.table == "persons" else None,
+                    self.mapping.coverage_from,
                 ],
             )
 

@@ -55,7 +55,15 @@ ReferenceKind = Literal["auto", "imd", "lookup", "lsoa11_lsoa21"]
 
 LSOA_VINTAGES = (2011, 2021)
 REFERENCE_KINDS: tuple[str, ...] = ("auto", "imd", "lookup", "lsoa11_lsoa21")
-_TOP_KEYS = ("name", "contract_version", "lsoa_vintage", "as_of", "reference", "tables")
+_TOP_KEYS = (
+    "name",
+    "contract_version",
+    "lsoa_vintage",
+    "as_of",
+    "coverage_from",
+    "reference",
+    "tables",
+)
 FORMATS: tuple[str, ...] = ("csv", "parquet", "duckdb")
 _TABLE_KEYS = (
     "path",
@@ -188,6 +196,10 @@ class DatasetMapping:
         The LSOA vintage of ``persons.lsoa``: 2011 or 2021.
     as_of
         The extract date: a date or timestamp after it is an error.
+    coverage_from
+        Optional: the first day the extract is complete for (every pathway open and every event
+        on or after it is in the data). Months before it are not reported: a waiting list built
+        from an extract that starts there would miss the pathways that ended earlier.
     reference_lsoa
         Optional reference file whose LSOA codes are the only ones allowed: an IMD file, an
         LSOA lookup or an LSOA 2011 -> 2021 lookup (read with :mod:`focuson.data.reference`).
@@ -213,6 +225,7 @@ class DatasetMapping:
     as_of: dt.date
     reference_lsoa: Path | None = None
     reference_kind: ReferenceKind = "auto"
+    coverage_from: dt.date | None = None
     path: Path | None = None
     name: str | None = None
     contract_version: int = CONTRACT_VERSION
@@ -506,6 +519,19 @@ class _Reader:
                 "(lsoa_vintage = 2021)",
             )
         as_of = self.as_of(data.get("as_of"))
+        coverage_from = None
+        if data.get("coverage_from") is not None:
+            coverage_from = self.date(
+                data.get("coverage_from"),
+                "coverage_from",
+                "the first day the extract is complete for, e.g. coverage_from = 2023-04-01",
+            )
+            if coverage_from > as_of:
+                raise self.error(
+                    "coverage_from",
+                    f"{coverage_from.isoformat()} is after as_of {as_of.isoformat()}; expected "
+                    "the first day the extract covers, on or before as_of",
+                )
         reference, kind = self.reference(data.get("reference"))
         tables_raw = self.table_of(data.get("tables", {}), "tables")
         tables: dict[str, TableMapping] = {}
@@ -528,13 +554,15 @@ class _Reader:
             as_of=as_of,
             reference_lsoa=reference,
             reference_kind=kind,
+            coverage_from=coverage_from,
             path=self.source,
             name=None if name_value is None else str(name_value),
         )
 
     def as_of(self, value: Any) -> dt.date:
-        key = "as_of"
-        expected = "the extract date, e.g. as_of = 2025-03-31"
+        return self.date(value, "as_of", "the extract date, e.g. as_of = 2025-03-31")
+
+    def date(self, value: Any, key: str, expected: str) -> dt.date:
         if value is None:
             raise self.error(key, f"missing; expected {expected}")
         if isinstance(value, dt.datetime):
