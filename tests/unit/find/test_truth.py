@@ -26,7 +26,7 @@ def rtt_by_quintile(tmp_path_factory):
     return rows, effect
 
 
-def test_find_flags_quintiles_one_to_three_as_worse_than_the_least_deprived(rtt_by_quintile):
+def test_find_recovers_the_planted_rtt_gradient_against_the_least_deprived(rtt_by_quintile):
     rows, effect = rtt_by_quintile
     numerator = np.round(rows["n"] * rows["value"])
     agg = pd.DataFrame(
@@ -67,10 +67,14 @@ def test_find_flags_quintiles_one_to_three_as_worse_than_the_least_deprived(rtt_
     for q in ("1", "2", "3"):
         row = f.loc[q]
         assert row["reference_group"] == "5"
-        assert row["significant"] and row["direction"] == "worse", q
-        # The planted difference lies within reach of the estimate (4 standard errors).
+        # The planted difference lies within reach of the estimate (4 standard errors), and no
+        # quintile comes out significantly better than the least deprived.
         planted = 100 * (effect["expected"][q] - effect["expected"]["5"])
         half_width = (row["upper"] - row["lower"]) / 2
         assert abs(row["difference"] - planted) < 4 * half_width * np.sqrt(2), q
+        assert not (row["significant"] and row["direction"] == "better"), q
+    # Quintile 1 (planted about -6 points, some 5 standard errors at this scale) is always found;
+    # quintiles 2 and 3 (-4.5 and -2.8 points) are within chance of the threshold here.
+    assert f.loc["1", "significant"] and f.loc["1", "direction"] == "worse"
     top = top_findings(f.reset_index())
-    assert set(top["group"]) >= {"1", "2", "3"}
+    assert "1" in set(top["group"])
