@@ -31,6 +31,39 @@ def _console() -> Console:
     return Console()
 
 
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        help="Where the counting runs: duckdb, pyspark or postgres. The tables are always "
+        "checked in DuckDB first, then copied to the engine."
+    ),
+]
+EngineUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Where the engine is: for postgres (required) a URL such as "
+        "postgresql://USER@HOST:5432/DBNAME; for pyspark the Spark master (default "
+        "local[2]); for duckdb a database file."
+    ),
+]
+
+
+def _check_engine(console: Console, engine: str, engine_url: str | None) -> None:
+    """Exit 2 with what to do for an unknown engine or postgres without an address."""
+    from focuson.engine.backends import ENGINES
+
+    if engine not in ENGINES:
+        console.print(f"[red]--engine must be one of {', '.join(ENGINES)}, got {engine}.[/red]")
+        raise typer.Exit(code=2)
+    if engine == "postgres" and not engine_url:
+        console.print(
+            "[red]--engine postgres needs --engine-url[/red], the database's address, e.g. "
+            "--engine-url postgresql://USER@HOST:5432/DBNAME (scripts/postgres.sh start DIR "
+            "PORT starts a scratch server and prints one)."
+        )
+        raise typer.Exit(code=2)
+
+
 def _has_screen() -> bool:
     """Whether a browser can be shown: a terminal user on a desktop (macOS, Windows, or a Linux
     session with a display). Never on a headless server or under a test runner, where Python's
@@ -161,40 +194,17 @@ def find_command(
         Path | None,
         typer.Option(help="IMD file for deciles and boroughs. Default: the mapping's reference."),
     ] = None,
-    engine: Annotated[
-        str,
-        typer.Option(
-            help="Where the counting runs: duckdb, pyspark or postgres. The tables are always "
-            "checked in DuckDB first, then copied to the engine."
-        ),
-    ] = "duckdb",
-    engine_url: Annotated[
-        str | None,
-        typer.Option(
-            help="Where the engine is: for postgres (required) a URL such as "
-            "postgresql://USER@HOST:5432/DBNAME; for pyspark the Spark master (default "
-            "local[2]); for duckdb a database file."
-        ),
-    ] = None,
+    engine: EngineOption = "duckdb",
+    engine_url: EngineUrlOption = None,
     alpha: Annotated[float, typer.Option(help="False discovery rate for significance.")] = 0.05,
     report: Annotated[bool, typer.Option(help="Also write report.html.")] = True,
 ) -> None:
     """Find inequalities: every indicator by every breakdown, compared, ranked, protected."""
     from focuson import console_tables
-    from focuson.engine.backends import ENGINES
     from focuson.runs.find import run_find
 
     console = _console()
-    if engine not in ENGINES:
-        console.print(f"[red]--engine must be one of {', '.join(ENGINES)}, got {engine}.[/red]")
-        raise typer.Exit(code=2)
-    if engine == "postgres" and not engine_url:
-        console.print(
-            "[red]--engine postgres needs --engine-url[/red], the database's address, e.g. "
-            "--engine-url postgresql://USER@HOST:5432/DBNAME (scripts/postgres.sh start DIR "
-            "PORT starts a scratch server and prints one)."
-        )
-        raise typer.Exit(code=2)
+    _check_engine(console, engine, engine_url)
     try:
         with console.status("Starting...") as status:
             run = run_find(
@@ -242,11 +252,14 @@ def monitor(
         float, typer.Option(help="Fewest people (after rounding) an alert may be about.")
     ] = 10.0,
     report: Annotated[bool, typer.Option(help="Also write monitor/monitor.html.")] = True,
+    engine: EngineOption = "duckdb",
+    engine_url: EngineUrlOption = None,
 ) -> None:
     """Ongoing measurement: SPC on levels and on gaps, and alerts for new or widening gaps."""
     from focuson.runs.monitor import run_monitor
 
     console = _console()
+    _check_engine(console, engine, engine_url)
     if run_length not in (6, 7):
         console.print(f"[red]--run-length must be 6 or 7, got {run_length}.[/red]")
         raise typer.Exit(code=2)
@@ -261,9 +274,11 @@ def monitor(
                 min_people=min_people,
                 report=report,
                 step=status.update,
+                engine=engine,
+                engine_url=engine_url,
                 run_length=run_length,
             )
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
         console.print(f"[red]Cannot run Monitor:[/red] {exc}")
         raise typer.Exit(code=2) from exc
     alerts = run.latest_alerts

@@ -24,7 +24,13 @@ import ibis
 import pandas as pd
 
 from focuson import __version__
-from focuson.data.contracts import LOAD_TABLE, LoadedDataset, load_dataset, read_mapping
+from focuson.data.contracts import (
+    LOAD_TABLE,
+    DatasetMapping,
+    LoadedDataset,
+    load_dataset,
+    read_mapping,
+)
 from focuson.engine import (
     Catalogue,
     aggregate,
@@ -135,25 +141,9 @@ def run_find(
         )
     cat = load_catalogue(catalogue) if catalogue is not None else load_default_catalogue()
 
-    # Connected before loading, so that a wrong address fails at once, not after the checks.
-    backend = None
-    if engine != "duckdb" or engine_url is not None:
-        say(f"Connecting to {ENGINE_NAMES[engine]}")
-        backend = connect(engine, url=engine_url)
-    try:
-        say("Loading and checking the tables")
-        with load_dataset(mapping) as loaded:
-            aggregates = _aggregate(loaded, cat, imd_file, backend, say)
-            sources = {
-                table: [{"file": str(p), "sha256": sha, "bytes": size} for p, sha, size in files]
-                for table, files in loaded.sources.items()
-            }
-            row_counts = dict(loaded.row_counts)
-    finally:
-        # PostgreSQL: closing drops the temporary copies. A Spark session is left running:
-        # Spark allows one per process and whoever started it may still use it.
-        if backend is not None and engine != "pyspark":
-            backend.disconnect()
+    aggregates, sources, row_counts = count(
+        mapping, cat, imd_file, engine=engine, engine_url=engine_url, say=say
+    )
     indicators = indicators_frame(cat)
 
     say("Comparing groups, ranking gaps and applying disclosure control")
@@ -193,6 +183,44 @@ def run_find(
         aggregate_rows=len(aggregates),
         report=report_path,
     )
+
+
+def count(
+    mapping: DatasetMapping,
+    cat: Catalogue,
+    imd_file: Path,
+    *,
+    engine: str = "duckdb",
+    engine_url: str | None = None,
+    say: Step,
+) -> tuple[pd.DataFrame, dict[str, list[dict[str, Any]]], dict[str, int]]:
+    """Load and check the tables in DuckDB, then count the catalogue in the engine named.
+
+    Returns the AGGREGATES frame, the input files with their SHA-256 (per table) and the row
+    counts, for the manifest. Shared by Find and Monitor.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    # Connected before loading, so that a wrong address fails at once, not after the checks.
+    backend = None
+    if engine != "duckdb" or engine_url is not None:
+        say(f"Connecting to {ENGINE_NAMES[engine]}")
+        backend = connect(engine, url=engine_url)
+    try:
+        say("Loading and checking the tables")
+        with load_dataset(mapping) as loaded:
+            aggregates = _aggregate(loaded, cat, imd_file, backend, say)
+            sources = {
+                table: [{"file": str(p), "sha256": sha, "bytes": size} for p, sha, size in files]
+                for table, files in loaded.sources.items()
+            }
+            row_counts = dict(loaded.row_counts)
+    finally:
+        # PostgreSQL: closing drops the temporary copies. A Spark session is left running:
+        # Spark allows one per process and whoever started it may still use it.
+        if backend is not None and engine != "pyspark":
+            backend.disconnect()
+    return aggregates, sources, row_counts
 
 
 def _aggregate(

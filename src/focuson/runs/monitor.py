@@ -22,14 +22,15 @@ from typing import Any
 import pandas as pd
 
 from focuson import __version__
-from focuson.data.contracts import load_dataset, read_mapping
-from focuson.engine import aggregate, indicators_frame, load_catalogue, load_default_catalogue
+from focuson.data.contracts import read_mapping
+from focuson.engine import indicators_frame, load_catalogue, load_default_catalogue
+from focuson.engine.backends import describe_engine
 from focuson.monitor import history
 from focuson.monitor.alerts import MIN_PEOPLE, alerts
 from focuson.monitor.series import gap_series, level_series
 from focuson.monitor.spc import spc_gaps, spc_levels
 from focuson.reports.monitor_report import render_monitor_report
-from focuson.runs.find import mapping_path
+from focuson.runs.find import count, mapping_path
 
 Step = Callable[[str], None]
 
@@ -105,6 +106,8 @@ def run_monitor(
     min_people: float = MIN_PEOPLE,
     report: bool = True,
     step: Step | None = None,
+    engine: str = "duckdb",
+    engine_url: str | None = None,
     **spc_options: Any,
 ) -> MonitorRun:
     """Run Monitor on the dataset mapped by ``data`` and add it to the history in ``out_dir``.
@@ -127,6 +130,9 @@ def run_monitor(
         Also write the monitoring report ``monitor/monitor.html``.
     step
         Called with a plain-English description as each stage starts.
+    engine, engine_url
+        Where the counting runs, as for :func:`focuson.runs.find.run_find`: the tables are
+        checked in DuckDB, then copied to the engine (``duckdb``, ``pyspark`` or ``postgres``).
     **spc_options
         Passed to :func:`focuson.spc.xmr.xmr` (e.g. ``run_length=6``).
 
@@ -145,10 +151,9 @@ def run_monitor(
             "pass --imd or name one under [reference] lsoa in the mapping file"
         )
     cat = load_catalogue(catalogue) if catalogue is not None else load_default_catalogue()
-    say("Loading and checking the tables")
-    with load_dataset(mapping) as loaded:
-        say("Counting every indicator by every breakdown and month in the engine")
-        aggregates = aggregate(loaded, cat, imd=imd_file)
+    aggregates, _sources, _rows = count(
+        mapping, cat, imd_file, engine=engine, engine_url=engine_url, say=say
+    )
     return monitor_aggregates(
         aggregates,
         indicators_frame(cat),
@@ -161,6 +166,7 @@ def run_monitor(
             "inputs": {"mapping": str(mapping_file)},
             "catalogue": str(catalogue) if catalogue else "focuson default catalogue",
             "reference": {"imd": str(imd_file)},
+            "engine": describe_engine(engine, engine_url),
         },
         **spc_options,
     )
