@@ -31,6 +31,15 @@ def _console() -> Console:
     return Console()
 
 
+# Options shared by find and monitor.
+CatalogueOption = Annotated[
+    Path | None, typer.Option(help="Indicator catalogue (YAML). Default: focuson's own.")
+]
+ImdOption = Annotated[
+    Path | None,
+    typer.Option(help="IMD file for deciles and boroughs. Default: the mapping's reference."),
+]
+AlphaOption = Annotated[float, typer.Option(help="False discovery rate for significance.")]
 EngineOption = Annotated[
     str,
     typer.Option(
@@ -187,16 +196,11 @@ def find_command(
         ),
     ],
     out: Annotated[Path, typer.Option(help="Results folder to write.")],
-    catalogue: Annotated[
-        Path | None, typer.Option(help="Indicator catalogue (YAML). Default: focuson's own.")
-    ] = None,
-    imd: Annotated[
-        Path | None,
-        typer.Option(help="IMD file for deciles and boroughs. Default: the mapping's reference."),
-    ] = None,
+    catalogue: CatalogueOption = None,
+    imd: ImdOption = None,
     engine: EngineOption = "duckdb",
     engine_url: EngineUrlOption = None,
-    alpha: Annotated[float, typer.Option(help="False discovery rate for significance.")] = 0.05,
+    alpha: AlphaOption = 0.05,
     report: Annotated[bool, typer.Option(help="Also write report.html.")] = True,
 ) -> None:
     """Find inequalities: every indicator by every breakdown, compared, ranked, protected."""
@@ -239,14 +243,9 @@ def monitor(
         typer.Argument(help="Mapping file of your tables, or a folder holding focuson.toml."),
     ],
     out: Annotated[Path, typer.Option(help="Results folder; history is kept in out/monitor.")],
-    catalogue: Annotated[
-        Path | None, typer.Option(help="Indicator catalogue (YAML). Default: focuson's own.")
-    ] = None,
-    imd: Annotated[
-        Path | None,
-        typer.Option(help="IMD file for deciles and boroughs. Default: the mapping's reference."),
-    ] = None,
-    alpha: Annotated[float, typer.Option(help="False discovery rate for significance.")] = 0.05,
+    catalogue: CatalogueOption = None,
+    imd: ImdOption = None,
+    alpha: AlphaOption = 0.05,
     run_length: Annotated[int, typer.Option(help="Points in a shift or trend: 6 or 7.")] = 7,
     min_people: Annotated[
         float, typer.Option(help="Fewest people (after rounding) an alert may be about.")

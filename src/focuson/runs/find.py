@@ -131,15 +131,7 @@ def run_find(
     if engine not in ENGINES:
         raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     say = step or (lambda _text: None)
-    mapping_file = mapping_path(data)
-    mapping = read_mapping(mapping_file)
-    imd_file = imd or mapping.reference_lsoa
-    if imd_file is None:
-        raise ValueError(
-            f"{mapping_file}: no IMD file to give each LSOA its deprivation decile and borough; "
-            "pass --imd or name one under [reference] lsoa in the mapping file"
-        )
-    cat = load_catalogue(catalogue) if catalogue is not None else load_default_catalogue()
+    mapping_file, mapping, imd_file, cat = read_inputs(data, catalogue, imd)
 
     aggregates, sources, row_counts = count(
         mapping, cat, imd_file, engine=engine, engine_url=engine_url, say=say
@@ -183,6 +175,25 @@ def run_find(
         aggregate_rows=len(aggregates),
         report=report_path,
     )
+
+
+def read_inputs(
+    data: Path, catalogue: Path | None, imd: Path | None
+) -> tuple[Path, DatasetMapping, Path, Catalogue]:
+    """The mapping file and mapping, the IMD file and the catalogue of a run (Find, Monitor).
+
+    Raises ``ValueError`` when neither ``imd`` nor the mapping names an IMD file.
+    """
+    mapping_file = mapping_path(data)
+    mapping = read_mapping(mapping_file)
+    imd_file = imd or mapping.reference_lsoa
+    if imd_file is None:
+        raise ValueError(
+            f"{mapping_file}: no IMD file to give each LSOA its deprivation decile and borough; "
+            "pass --imd or name one under [reference] lsoa in the mapping file"
+        )
+    cat = load_catalogue(catalogue) if catalogue is not None else load_default_catalogue()
+    return mapping_file, mapping, imd_file, cat
 
 
 def count(

@@ -22,15 +22,14 @@ from typing import Any
 import pandas as pd
 
 from focuson import __version__
-from focuson.data.contracts import read_mapping
-from focuson.engine import indicators_frame, load_catalogue, load_default_catalogue
+from focuson.engine import indicators_frame
 from focuson.engine.backends import describe_engine
 from focuson.monitor import history
 from focuson.monitor.alerts import MIN_PEOPLE, alerts
 from focuson.monitor.series import gap_series, level_series
 from focuson.monitor.spc import spc_gaps, spc_levels
 from focuson.reports.monitor_report import render_monitor_report
-from focuson.runs.find import count, mapping_path
+from focuson.runs.find import count, read_inputs
 
 Step = Callable[[str], None]
 
@@ -142,15 +141,7 @@ def run_monitor(
         The whole stored history after this run; ``latest_alerts`` are this run's.
     """
     say = step or (lambda _text: None)
-    mapping_file = mapping_path(data)
-    mapping = read_mapping(mapping_file)
-    imd_file = imd or mapping.reference_lsoa
-    if imd_file is None:
-        raise ValueError(
-            f"{mapping_file}: no IMD file to give each LSOA its deprivation decile and borough; "
-            "pass --imd or name one under [reference] lsoa in the mapping file"
-        )
-    cat = load_catalogue(catalogue) if catalogue is not None else load_default_catalogue()
+    mapping_file, mapping, imd_file, cat = read_inputs(data, catalogue, imd)
     aggregates, _sources, _rows = count(
         mapping, cat, imd_file, engine=engine, engine_url=engine_url, say=say
     )
