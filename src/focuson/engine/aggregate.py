@@ -68,6 +68,8 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -86,7 +88,10 @@ from focuson.engine.breakdowns import (
     DIMENSIONS,
     age_start,
     day_number,
+    dimension_keys,
     esp_band,
+    fine_band_first_age,
+    fine_band_index,
     frame_group_label,
     group_label,
     imd_frame,
@@ -675,6 +680,10 @@ def _population_deltas(
     at each age (so they may use ``age`` and person columns, not the period), and each age
     gives two rows: ``+n`` at the first month of its run, ``-n`` at the month after its last
     (dropped when past the last month). Used when :func:`_by_changes`.
+
+    When no filter uses ``age``, the steps are fine age bands instead of ages (a group's count
+    changes cell only when it enters a new band): mostly one row per group instead of four
+    or five (the emergency admissions population at scale 2.6: 1.5 s to 1.05 s).
     """
     span = len(_months(starts[0], starts[-1]))
     first = starts[0].year * 12 + starts[0].month - 1
@@ -685,12 +694,19 @@ def _population_deltas(
     born = g._born.cast("int64")
     first_age = (born <= first_end).ifelse(_age(ibis.literal(first_end), g._born), 0)
     last_age = _age(ibis.literal(last_end), g._born)
-    # Row j stands for age j // 2: its start (j even) or the start of the next age (j odd).
-    lo, hi = (first_age * 2).cast("int64"), (last_age * 2 + 2).cast("int64")
+    # A step is an age when a filter uses the age, else a fine age band (a birthday inside a
+    # band changes no count, so it needs no rows).
+    by_age = "age" in _names(*(ind.denominator.tree for ind in p.indicators))
+    step_of, first_age_of = (_same, _same) if by_age else (fine_band_index, fine_band_first_age)
+    # Row j stands for step j // 2: its start (j even) or the start of the next step (j odd).
+    # The last step's end comes after the last month: no row for it.
+    lo = (step_of(first_age) * 2).cast("int64")
+    hi = (step_of(last_age) * 2 + 1).cast("int64")
     rows = g.mutate(_j=ibis.range(lo, hi, 1).unnest())
     born = rows._born.cast("int64")
-    age = (rows._j // 2).cast("int32")
-    edge = (rows._j // 2 + rows._j % 2).cast("int64")
+    # The age the filters see: the step's own (its band's first year when by band).
+    age = first_age_of((rows._j // 2).cast("int32")).cast("int32")
+    edge = first_age_of((rows._j // 2 + rows._j % 2).cast("int32")).cast("int64")
     year = born // 10000 + edge
     leap = ((year % 4) == 0) & (((year % 100) != 0) | ((year % 400) == 0))
     late = ((born % 100) == 29) & ~leap
@@ -710,27 +726,41 @@ def _population_deltas(
     return flat.group_by(["_k", "_pkey", "_age_start"]).aggregate(**_sums(flat))
 
 
+def _same(value: ir.IntegerValue) -> ir.IntegerValue:
+    return value
+
+
 def _flags_share(rows: ir.Table, p: _Pass) -> ir.Table:
-    """Denominator and numerator flags (or value sums) of proportions and means."""
+    """Denominator and numerator flags (or value sums) of proportions and means.
+
+    Each distinct denominator is computed once, as a column the filter and the flags read
+    (indicators of a pass often share one, as the two RTT indicators do).
+    """
     scope = _scope(rows, p.table)
-    cols: dict[str, ir.Value] = {}
-    dens = []
-    for k, ind in enumerate(p.indicators):
+    dens: dict[str, ir.Value] = {}
+    den_of: list[str] = []
+    for ind in p.indicators:
         den = compile_expr(ind.denominator.tree, scope)
         if ind.value is not None:
+            den = den & compile_expr(ind.value.tree, scope).notnull()
+        name = next((n for n, d in dens.items() if d.equals(den)), f"_den{len(dens)}")
+        dens.setdefault(name, den)
+        den_of.append(name)
+    any_den = functools.reduce(operator.or_, [ibis._[n] for n in dens])
+    rows = rows.mutate(**dens).filter(any_den)
+    scope = _scope(rows, p.table)
+    cols: dict[str, ir.Value] = {}
+    for k, ind in enumerate(p.indicators):
+        den = rows[den_of[k]]
+        if ind.value is not None:
             value = compile_expr(ind.value.tree, scope).cast("float64")
-            den = den & value.notnull()
             cols[f"s{k}"] = den.ifelse(value, 0.0)
             cols[f"q{k}"] = den.ifelse(value * value, 0.0)
         else:
             assert ind.numerator is not None
             cols[f"n{k}"] = _flag(den & compile_expr(ind.numerator.tree, scope))
         cols[f"d{k}"] = _flag(den)
-        dens.append(den)
-    any_den = dens[0]
-    for d in dens[1:]:
-        any_den = any_den | d
-    return rows.filter(any_den).select(**_key_columns(rows), **cols)
+    return rows.select(**_key_columns(rows), **cols)
 
 
 def _flags_rate(events: ir.Table, population: ir.Table | None, p: _Pass) -> ir.Table:
@@ -796,6 +826,40 @@ def _rollup_engine(source: ir.Table, p: _Pass, dimensions: tuple[str, ...]) -> p
     return ibis.union(*parts, distinct=False).to_pandas()
 
 
+def _combo_groups(
+    dimension: str, combos: np.ndarray, people: _People
+) -> tuple[np.ndarray, pd.Index]:
+    """Each cube combination's group in a dimension (``-1``: not in it) and the group labels.
+
+    ``combos`` are ``person key * 1000 + age band start`` (999: no age). The parts of the
+    person key the dimension does not read are zeroed first, so only the distinct remaining
+    combinations are labelled (a few hundred, not a hundred thousand).
+    """
+    reads = dimension_keys(dimension)
+    nb, ns, ne = people.radix
+    pkey = combos // 1000
+    eth, rest = pkey % ne, pkey // ne
+    sex, rest = rest % ns, rest // ns
+    borough, decile = rest % nb, rest // nb
+    keep = {
+        "imd_decile": decile,
+        "borough": borough,
+        "sex": sex,
+        "ethnicity_code": eth,
+    }
+    kept = {k: v if k in reads else np.zeros_like(v) for k, v in keep.items()}
+    reduced = ((kept["imd_decile"] * nb + kept["borough"]) * ns + kept["sex"]) * ne + kept[
+        "ethnicity_code"
+    ]
+    age = combos % 1000 if "age_start" in reads else np.full_like(combos, 999)
+    distinct, inverse = np.unique(reduced * 1000 + age, return_inverse=True)
+    frame = people.decode(distinct // 1000)
+    ages = pd.Series(distinct % 1000, dtype="Int32")
+    frame["age_start"] = ages.where(ages != 999)
+    codes, names = pd.factorize(frame_group_label(dimension, frame))
+    return codes[inverse.ravel()], names
+
+
 def _rollup_cube(
     cube: pd.DataFrame,
     p: _Pass,
@@ -822,11 +886,9 @@ def _rollup_cube(
         return frame["_pkey"].to_numpy(dtype="int64") * 1000 + age.astype("int64")
 
     parts = [cube] if deltas is None else [cube, deltas]
-    combo_all, combo_key = pd.factorize(np.concatenate([combos_of(f) for f in parts]))
+    combo_all, found_combos = pd.factorize(np.concatenate([combos_of(f) for f in parts]))
+    combo_key = np.asarray(found_combos, dtype="int64")
     combo_code = combo_all[: len(cube)]
-    combos = people.decode(np.asarray(combo_key) // 1000)
-    combo_age = pd.Series(np.asarray(combo_key) % 1000, dtype="Int32")
-    combos["age_start"] = combo_age.where(combo_age != 999)
     period_key: np.ndarray
     if deltas is None:
         period_code, found = pd.factorize(cube["_period"])
@@ -841,18 +903,18 @@ def _rollup_cube(
         delta_values = [v for v in values if v in deltas.columns]
         delta_weights = deltas[delta_values].to_numpy(dtype="float64")
     if p.banded:
-        bands = np.minimum(combos["age_start"].to_numpy(dtype="float64") // 5, 18)
-        band_of_combo = np.nan_to_num(bands, nan=-1).astype("int64")
+        combo_age = combo_key % 1000
+        band_of_combo = np.where(combo_age == 999, -1, np.minimum(combo_age // 5, 18))
     else:
-        band_of_combo = np.full(len(combos), -1, dtype="int64")
+        band_of_combo = np.full(len(combo_key), -1, dtype="int64")
     band_row = band_of_combo[combo_code] + 1
     nbands = 20
     weights = cube[values].to_numpy(dtype="float64")
-    fine = (combos, combo_code, period_code, band_row, weights)
+    fine = (combo_key, combo_code, period_code, band_row, weights)
     coarse = fine
     if not p.banded and deltas is None and len(cube):
         # Dimensions without age read the cube summed over age bands first (fewer rows).
-        pkey_code, pkey_key = pd.factorize(np.asarray(combo_key) // 1000)
+        pkey_code, pkey_key = pd.factorize(combo_key // 1000)
         npkey = len(pkey_key)
         row = period_code * npkey + pkey_code[combo_code]
         size = len(period_key) * npkey
@@ -860,8 +922,7 @@ def _rollup_cube(
         summed = np.column_stack(
             [np.bincount(row, weights=weights[:, j], minlength=size) for j in range(len(values))]
         )
-        pkey_combos = people.decode(np.asarray(pkey_key))
-        pkey_combos["age_start"] = pd.Series(pd.NA, index=pkey_combos.index, dtype="Int32")
+        pkey_combos = np.asarray(pkey_key, dtype="int64") * 1000 + 999
         no_band = np.zeros(len(idx), dtype="int64")
         coarse = (pkey_combos, idx % npkey, idx // npkey, no_band, summed[idx])
     blocks = []
@@ -869,9 +930,8 @@ def _rollup_cube(
         dim_combos, dim_combo_code, dim_period, dim_band, dim_weights = (
             fine if "age" in dim else coarse
         )
-        labels = frame_group_label(dim, dim_combos)
-        group_code, group_names = pd.factorize(labels)
-        row_group = group_code[dim_combo_code]
+        group_of_combo, group_names = _combo_groups(dim, dim_combos, people)
+        row_group = group_of_combo[dim_combo_code]
         inside = row_group >= 0
         ngroups = len(group_names)
         cell = (dim_period[inside] * ngroups + row_group[inside]) * nbands + dim_band[inside]
@@ -884,7 +944,7 @@ def _rollup_cube(
         ).astype("float64", copy=False)  # bincount of no rows gives integers
         present = np.bincount(cell, minlength=size) > 0
         if deltas is not None:
-            d_group = group_code[delta_combo]
+            d_group = group_of_combo[delta_combo]
             d_in = d_group >= 0
             d_band = band_of_combo[delta_combo[d_in]] + 1
             d_cell = (delta_k[d_in] * ngroups + d_group[d_in]) * nbands + d_band

@@ -134,6 +134,35 @@ def age_start(age: ir.IntegerValue) -> ir.IntegerValue:
     return ibis.cases((age.between(18, 19), 18), else_=ibis.least(age // 5, 18) * 5).cast("int32")
 
 
+def fine_band_index(age: ir.IntegerValue) -> ir.IntegerValue:
+    """The index 0..19 of an age's fine band (0-4, 5-9, 10-14, 15-17, 18-19, 20-24 ... 90+).
+
+    Examples
+    --------
+    >>> t = ibis.memtable({"age": [0, 16, 18, 19, 20, 64, 93]})
+    >>> t.select(i=fine_band_index(t.age)).to_pandas().i.tolist()
+    [0, 3, 4, 4, 5, 13, 19]
+    """
+    return ibis.cases((age < 18, age // 5), (age < 20, 4), else_=ibis.least(age // 5, 18) + 1).cast(
+        "int32"
+    )
+
+
+def fine_band_first_age(index: ir.IntegerValue) -> ir.IntegerValue:
+    """The first year of fine band ``index`` (:func:`fine_band_index`); 999 past the last band
+    (90+ never ends).
+
+    Examples
+    --------
+    >>> t = ibis.memtable({"i": [0, 3, 4, 5, 13, 19, 20]})
+    >>> t.select(a=fine_band_first_age(t.i)).to_pandas().a.tolist()
+    [0, 15, 18, 20, 60, 90, 999]
+    """
+    return ibis.cases(
+        (index <= 3, index * 5), (index == 4, 18), (index <= 19, (index - 1) * 5), else_=999
+    ).cast("int32")
+
+
 def esp_band(start: ir.IntegerValue) -> ir.IntegerValue:
     """The ESP 2013 band index 0..18 (0-4 ... 85-89, 90+) of a fine band's first year."""
     return ibis.least(start // 5, 18).cast("int32")
@@ -268,6 +297,34 @@ _SINGLE_FRAME = {
     "ethnicity_code": lambda f: _as_object(f["ethnicity_code"]),
     "borough": lambda f: _as_object(f["borough"]).fillna(NOT_KNOWN),
 }
+
+
+#: The cube keys each single dimension reads.
+_READS: dict[str, tuple[str, ...]] = {
+    "overall": (),
+    "imd_decile": ("imd_decile",),
+    "imd_quintile": ("imd_decile",),
+    "sex": ("sex",),
+    "age_band_5y": ("age_start",),
+    "age_band_broad": ("age_start",),
+    "ethnicity_5": ("ethnicity_code",),
+    "ethnicity_6": ("ethnicity_code",),
+    "ethnicity_code": ("ethnicity_code",),
+    "borough": ("borough",),
+}
+
+
+def dimension_keys(dimension: str) -> frozenset[str]:
+    """The cube keys a dimension's label depends on.
+
+    >>> sorted(dimension_keys("imd_quintile x age_band_broad"))
+    ['age_start', 'imd_decile']
+    """
+    parts = dimension.split(" x ")
+    if any(d not in _READS for d in parts):
+        expected = ", ".join(DIMENSIONS)
+        raise ValueError(f"unknown dimension {dimension!r}; expected one of {expected}")
+    return frozenset(k for d in parts for k in _READS[d])
 
 
 def frame_group_label(dimension: str, keys: pd.DataFrame) -> pd.Series:

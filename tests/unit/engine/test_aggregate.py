@@ -340,3 +340,53 @@ def test_no_month_before_the_datas_coverage_is_reported(tiny):
         tiny, cat, imd=IMD, as_of=D(2024, 4, 30), coverage_from=D(2024, 3, 1), periods=["2024-02"]
     )
     assert set(asked.period) == {"2024-02"}
+
+
+AGE_RATE = """\
+catalogue: t
+version: "1"
+indicators:
+  - id: admissions_working_age
+    title: Admissions of people aged 18 to 64
+    table: admissions
+    period: {kind: event, column: admitted}
+    denominator: age >= 18 and age < 65
+    numerator: method == 'emergency'
+    statistic: rate
+    polarity: lower_is_better
+    method: m
+    source: s
+"""
+
+
+def test_population_counted_as_changes_equals_people_times_months():
+    # Births every 11 days over a century, plus leap days and the days either side of the
+    # band edges (5, 18, 20, 90) inside the window: the population counted as changes at
+    # birthdays (by age for an age filter, by fine band otherwise) must equal everyone
+    # counted at every month end (the union strategy).
+    con = duckdb.connect()
+    for name, contract in CONTRACTS.items():
+        cols = ", ".join(f"{c.name} {c.sql_type}" for c in contract.columns)
+        con.execute(f"CREATE TABLE {name} ({cols})")
+    births = [D(1925, 1, 1) + dt.timedelta(days=11 * k) for k in range(3300)]
+    births += [D(y, 2, 29) for y in range(1928, 2024, 4)]
+    for edge in (5, 18, 20, 90):
+        for day in (D(2023, 2, 28), D(2023, 3, 1), D(2023, 12, 31), D(2024, 1, 1)):
+            births += [day.replace(year=day.year - edge) + dt.timedelta(days=d) for d in (-1, 0, 1)]
+    people = [
+        (f"p{k}", "FM"[k % 2], b, "ABN"[k % 3], ("E01000001", "E01000002", None)[k % 5 % 3])
+        for k, b in enumerate(births)
+    ]
+    con.executemany("INSERT INTO persons VALUES (?, ?, ?, ?, ?, NULL, NULL)", people)
+    admissions = [
+        (f"m{k}", f"p{k * 7}", D(2022, 1, 1) + dt.timedelta(days=k), "emergency", "I10")
+        for k in range(0, 1000, 3)
+    ]
+    con.executemany("INSERT INTO admissions VALUES (?, ?, ?, ?, ?)", admissions)
+    catalogue = load_default_catalogue().select(["emergency_admissions"])
+    for cat in (catalogue, parse_catalogue(AGE_RATE)):
+        kwargs = {"imd": IMD, "as_of": D(2024, 12, 31), "coverage_from": D(2022, 1, 1)}
+        cube = aggregate(con, cat, strategy="cube", **kwargs)
+        union = aggregate(con, cat, strategy="union", **kwargs)
+        assert cube.period.nunique() == 36
+        pd.testing.assert_frame_equal(cube, union)
