@@ -36,11 +36,15 @@ expanded to every month: each (person key, month of birth) group gives two rows 
 has in the reporting window (``+n`` when the age is reached, ``-n`` at the next birthday),
 the filters are evaluated at each age, and the roll-up sums these changes over months
 (:func:`_population_deltas`; emergency admissions at scale 0.2: 1.4 s to 0.85 s). Dimensions
-without age are rolled up from the cube summed over age bands first. Most of what remains is
-the census expansion itself (a row per pathway and month open: the group-by of about 1.5
-million row-months into 600,000 cells at scale 0.2 is most of the RTT pass) and the group-by
-into the cube; the census filters depend on the period, so they cannot move before the
-expansion.
+without age are rolled up from the cube summed over age bands first. A census denominator that
+restates the period's own open test (``clock_start <= period_end and (clock_stop is null or
+clock_stop > period_end)``) is not tested per row-month: rows are expanded to the months they
+are open at only (:mod:`focuson.engine.census`; RTT at scale 2.6: 21 million row-months
+tested to 17.5 million not tested). Most of what remains is the census expansion itself (a
+row per pathway and month open) and the group-by of those rows into the cube (17.5 million
+row-months into a million cells for RTT at scale 2.6): the rest of a census filter depends on
+the period, so it cannot move before the expansion. ``benchmarks/results/find.md`` has the
+times, and a floor.
 
 Patient rows stay in the engine: this module never logs, prints or puts a row's values in an
 error.
@@ -78,6 +82,7 @@ from typing import Any, Literal, TypeAlias
 
 import duckdb
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
@@ -97,6 +102,7 @@ from focuson.engine.breakdowns import (
     imd_frame,
 )
 from focuson.engine.catalogue import Catalogue, Indicator
+from focuson.engine.census import split_open_test
 from focuson.engine.compile import compile_expr
 from focuson.engine.expressions import Expr, Name
 
@@ -602,10 +608,16 @@ def _periods_table(starts: Iterable[dt.date]) -> ir.Table:
 
 
 def _census_rows(
-    backend: ibis.BaseBackend, p: _Pass, people: _People, starts: list[dt.date], as_of: dt.date
+    backend: ibis.BaseBackend,
+    p: _Pass,
+    people: _People,
+    starts: list[dt.date],
+    as_of: dt.date,
+    open_only: bool = False,
 ) -> ir.Table:
     """Rows of a census pass: each row once per census date from the month of its start date
-    to that of its end date (if any), expanded after the person join."""
+    to that of its end date (if any), expanded after the person join; with ``open_only`` (see
+    :func:`_open_residuals`), to the month before that of its end date."""
     t = backend.table(p.table)
     rows = t.join(people.table, t.person_id == people.table._pid)
     first = starts[0].year * 12 + starts[0].month - 1
@@ -622,12 +634,28 @@ def _census_rows(
     last = len(_months(starts[0], starts[-1])) - 1
     hi = ibis.literal(last, type="int64")
     if p.until is not None:
-        hi = ibis.least(index(p.until).fill_null(last), last)
+        stop = index(p.until) - 1 if open_only else index(p.until)
+        hi = ibis.least(stop.fill_null(last), last)
     rows = rows.filter(lo <= hi).mutate(_k=ibis.range(lo, hi + 1, 1).unnest())
     periods = _periods_table(starts)
     periods = periods.mutate(_kp=periods._period.cases(*idx.items(), else_=-1).cast("int64"))
     rows = rows.join(periods, rows._k == periods._kp).drop("_k", "_kp")
     return rows.mutate(age=_age(rows._age_at, rows._dob), as_of=ibis.date(as_of.isoformat()))
+
+
+def _open_residuals(p: _Pass, table: ir.Table) -> list[Expr | None] | None:
+    """What is left of each denominator once rows are expanded to the months they are open
+    at, when every denominator of the pass tests that (:mod:`focuson.engine.census`) and the
+    start and stop columns are dates; else ``None`` (expand to the stop month, test all)."""
+    if p.until is None or p.latest_only:
+        return None
+    schema = table.schema()
+    if not (schema[p.column].is_date() and schema[p.until].is_date()):
+        return None
+    split = [split_open_test(ind.denominator.tree, p.column, p.until) for ind in p.indicators]
+    if not all(found for found, _ in split):
+        return None
+    return [rest for _, rest in split]
 
 
 def _population_rows(p: _Pass, people: _People, starts: list[dt.date], as_of: dt.date) -> ir.Table:
@@ -730,24 +758,29 @@ def _same(value: ir.IntegerValue) -> ir.IntegerValue:
     return value
 
 
-def _flags_share(rows: ir.Table, p: _Pass) -> ir.Table:
+def _flags_share(
+    rows: ir.Table, p: _Pass, denominators: Sequence[Expr | None] | None = None
+) -> ir.Table:
     """Denominator and numerator flags (or value sums) of proportions and means.
 
     Each distinct denominator is computed once, as a column the filter and the flags read
-    (indicators of a pass often share one, as the two RTT indicators do).
+    (indicators of a pass often share one, as the two RTT indicators do). ``denominators``
+    replace the indicators' own (``None``: every row), as :func:`_open_residuals` gives.
     """
     scope = _scope(rows, p.table)
     dens: dict[str, ir.Value] = {}
     den_of: list[str] = []
-    for ind in p.indicators:
-        den = compile_expr(ind.denominator.tree, scope)
+    trees = denominators or [ind.denominator.tree for ind in p.indicators]
+    for ind, tree in zip(p.indicators, trees, strict=True):
+        den = ibis.literal(True) if tree is None else compile_expr(tree, scope)
         if ind.value is not None:
             den = den & compile_expr(ind.value.tree, scope).notnull()
         name = next((n for n, d in dens.items() if d.equals(den)), f"_den{len(dens)}")
         dens.setdefault(name, den)
         den_of.append(name)
-    any_den = functools.reduce(operator.or_, [ibis._[n] for n in dens])
-    rows = rows.mutate(**dens).filter(any_den)
+    rows = rows.mutate(**dens)
+    if not any(isinstance(d.op(), ops.Literal) for d in dens.values()):
+        rows = rows.filter(functools.reduce(operator.or_, [rows[n] for n in dens]))
     scope = _scope(rows, p.table)
     cols: dict[str, ir.Value] = {}
     for k, ind in enumerate(p.indicators):
@@ -996,7 +1029,9 @@ def _run(
             events = _event_rows(backend, p, people, months, used)
             flags = _flags_rate(events, _population_rows(p, people, months, used), p)
         else:
-            flags = _flags_share(_census_rows(backend, p, people, months, used), p)
+            residuals = _open_residuals(p, base)
+            rows = _census_rows(backend, p, people, months, used, residuals is not None)
+            flags = _flags_share(rows, p, residuals)
     if strategy == "cube":
         cube = flags.group_by(["_period", "_pkey", "_age_start"]).aggregate(**_sums(flags))
         # Through Arrow: Ibis's own pandas conversion costs more than the query here.

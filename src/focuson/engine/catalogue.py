@@ -152,7 +152,10 @@ class Period:
         For ``census``: the date a row stops counting (empty = still counting), e.g.
         ``clock_stop``. Optional; it only spares the engine from testing a row against the
         census dates of months that begin after it ended (a row whose ``until`` falls before a
-        month's first day is not joined to that month). The filters still decide.
+        month's first day is not joined to that month). The filters still decide; when the
+        denominator itself says ``column <= period_end and (until is null or until >
+        period_end)`` and both are dates, rows are expanded to just the months they are open
+        at and only the rest of the denominator is tested (:mod:`focuson.engine.census`).
     """
 
     kind: PeriodKind
