@@ -335,8 +335,8 @@ NOTES = """
 - The peak memory includes the data loaded into DuckDB and the pandas comparison (4 million
   rows merged with 5.5 million people), which dominates it.
 - Timings vary by 10-20% between runs on this virtual machine (three runs within five
-  minutes: whole Find 14.6 s, 12.6 s and the 11.9 s above). The bare scan and the floor are measured in the same process
-  just before, so the ratios are steadier than the seconds.
+  minutes: whole Find 14.6 s, 12.6 s and the 11.9 s above). The bare scan and the floor are
+  measured in the same process just before, so the ratios are steadier than the seconds.
 """
 
 

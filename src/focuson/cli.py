@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Annotated
@@ -43,8 +44,8 @@ AlphaOption = Annotated[float, typer.Option(help="False discovery rate for signi
 EngineOption = Annotated[
     str,
     typer.Option(
-        help="Where the counting runs: duckdb, pyspark or postgres. The tables are always "
-        "checked in DuckDB first, then copied to the engine."
+        help="Where the counting runs: duckdb, pyspark or postgres. Tables from files are "
+        "checked in DuckDB first, then copied to the engine (see --in-engine)."
     ),
 ]
 EngineUrlOption = Annotated[
@@ -55,6 +56,53 @@ EngineUrlOption = Annotated[
         "local[2]); for duckdb a database file."
     ),
 ]
+
+
+InEngineOption = Annotated[
+    bool,
+    typer.Option(
+        "--in-engine",
+        help="The tables are already in the engine (--engine, --engine-url), named and typed "
+        "as the contracts say: check and count them there, copying nothing. Give no DATA; "
+        "--imd and --as-of are required.",
+    ),
+]
+AsOfOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        formats=["%Y-%m-%d"],
+        help="With --in-engine: the extract date, the last day the tables cover.",
+    ),
+]
+CoverageOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        formats=["%Y-%m-%d"],
+        help="With --in-engine: the first day the tables are complete for (no month before "
+        "it is reported).",
+    ),
+]
+
+
+def _check_data(console: Console, data: Path | None, in_engine: bool) -> None:
+    """Exit 2 unless exactly one of DATA and --in-engine says where the tables are."""
+    if data is not None and in_engine:
+        console.print(
+            "[red]Give DATA or --in-engine, not both:[/red] DATA is a mapping file of files to "
+            "load; --in-engine counts tables already in the engine."
+        )
+        raise typer.Exit(code=2)
+    if data is None and not in_engine:
+        console.print(
+            "[red]Where are the tables?[/red] Give DATA (a mapping file, or a folder holding "
+            "focuson.toml), or --in-engine with --engine and --engine-url for tables already "
+            "in a database."
+        )
+        raise typer.Exit(code=2)
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return None if value is None else value.date()
 
 
 def _check_engine(console: Console, engine: str, engine_url: str | None) -> None:
@@ -188,18 +236,21 @@ def synth(
 
 @app.command(name="find")
 def find_command(
+    out: Annotated[Path, typer.Option(help="Results folder to write.")],
     data: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
             help="Mapping file of your tables (docs/data-contracts.md), or a folder holding "
-            "focuson.toml, such as one written by focuson synth."
+            "focuson.toml, such as one written by focuson synth. None with --in-engine."
         ),
-    ],
-    out: Annotated[Path, typer.Option(help="Results folder to write.")],
+    ] = None,
     catalogue: CatalogueOption = None,
     imd: ImdOption = None,
     engine: EngineOption = "duckdb",
     engine_url: EngineUrlOption = None,
+    in_engine: InEngineOption = False,
+    as_of: AsOfOption = None,
+    coverage_from: CoverageOption = None,
     alpha: AlphaOption = 0.05,
     report: Annotated[bool, typer.Option(help="Also write report.html.")] = True,
 ) -> None:
@@ -208,6 +259,7 @@ def find_command(
     from focuson.runs.find import run_find
 
     console = _console()
+    _check_data(console, data, in_engine)
     _check_engine(console, engine, engine_url)
     try:
         with console.status("Starting...") as status:
@@ -221,6 +273,8 @@ def find_command(
                 step=status.update,
                 engine=engine,
                 engine_url=engine_url,
+                as_of=_day(as_of),
+                coverage_from=_day(coverage_from),
             )
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         console.print(f"[red]Cannot run Find:[/red] {exc}")
@@ -238,11 +292,14 @@ def find_command(
 
 @app.command()
 def monitor(
-    data: Annotated[
-        Path,
-        typer.Argument(help="Mapping file of your tables, or a folder holding focuson.toml."),
-    ],
     out: Annotated[Path, typer.Option(help="Results folder; history is kept in out/monitor.")],
+    data: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Mapping file of your tables, or a folder holding focuson.toml. None with "
+            "--in-engine."
+        ),
+    ] = None,
     catalogue: CatalogueOption = None,
     imd: ImdOption = None,
     alpha: AlphaOption = 0.05,
@@ -253,11 +310,15 @@ def monitor(
     report: Annotated[bool, typer.Option(help="Also write monitor/monitor.html.")] = True,
     engine: EngineOption = "duckdb",
     engine_url: EngineUrlOption = None,
+    in_engine: InEngineOption = False,
+    as_of: AsOfOption = None,
+    coverage_from: CoverageOption = None,
 ) -> None:
     """Ongoing measurement: SPC on levels and on gaps, and alerts for new or widening gaps."""
     from focuson.runs.monitor import run_monitor
 
     console = _console()
+    _check_data(console, data, in_engine)
     _check_engine(console, engine, engine_url)
     if run_length not in (6, 7):
         console.print(f"[red]--run-length must be 6 or 7, got {run_length}.[/red]")
@@ -275,6 +336,8 @@ def monitor(
                 step=status.update,
                 engine=engine,
                 engine_url=engine_url,
+                as_of=_day(as_of),
+                coverage_from=_day(coverage_from),
                 run_length=run_length,
             )
     except (FileNotFoundError, ValueError, RuntimeError) as exc:

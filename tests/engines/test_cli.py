@@ -66,3 +66,71 @@ def test_monitor_postgres_without_an_address_says_what_to_pass(tmp_path):
     )
     assert result.exit_code == 2
     assert "--engine-url" in result.stdout
+
+
+def _warehouse(postgres_url, name):
+    """A database of its own in the test cluster, its URL, and a way to add tables to it."""
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        con.execute(f"DROP DATABASE IF EXISTS {name}")
+        con.execute(f"CREATE DATABASE {name}")
+    return postgres_url.replace("/postgres?", f"/{name}?", 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.xdist_group("postgres")
+def test_find_in_postgres_tables_gives_the_findings_of_the_files(tmp_path, postgres_url):
+    import duckdb
+
+    from focuson.data.contracts import CONTRACTS, load_dataset, read_mapping
+    from focuson.engine.postgres import connect_postgres
+
+    summary = generate(tmp_path / "data", scale=0.005, seed=2)
+    mapping = read_mapping(summary.mapping)
+    url = _warehouse(postgres_url, "warehouse")
+    # The tables as a warehouse would hold them: ordinary tables, named as the contracts say.
+    db = tmp_path / "checked.duckdb"
+    with load_dataset(mapping, database=db):
+        pass
+    source = duckdb.connect(str(db), read_only=True)
+    target = connect_postgres(url)
+    for name in CONTRACTS:
+        target.create_table(name, source.table(name).to_arrow_table())
+    source.close()
+    base = ["find", "--no-report"]
+    on_files = runner.invoke(
+        app, [*base, str(tmp_path / "data"), "--out", str(tmp_path / "files")], env=WIDE
+    )
+    in_engine = [
+        "--in-engine", "--engine", "postgres", "--engine-url", url,
+        "--imd", str(mapping.reference_lsoa), "--as-of", mapping.as_of.isoformat(),
+        "--coverage-from", mapping.coverage_from.isoformat(),
+    ]  # fmt: skip
+    on_pg = runner.invoke(app, [*base, "--out", str(tmp_path / "pg"), *in_engine], env=WIDE)
+    assert on_files.exit_code == 0, on_files.stdout
+    assert on_pg.exit_code == 0, on_pg.stdout
+    for name in ("findings.parquet", "gradients.parquet"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "pg" / name), pd.read_parquet(tmp_path / "files" / name)
+        )
+    # A broken table in the warehouse: Find stops before counting and says where.
+    target.raw_sql(
+        "UPDATE rtt_pathways SET clock_stop = clock_start - 3 WHERE clock_stop IS NOT NULL"
+    )
+    broken = runner.invoke(app, [*base, "--out", str(tmp_path / "bad"), *in_engine], env=WIDE)
+    target.disconnect()
+    assert broken.exit_code == 2
+    assert "PostgreSQL table rtt_pathways, column clock_stop: expected a date on or after" in (
+        " ".join(broken.stdout.split())
+    )
+    assert not (tmp_path / "bad" / "findings.parquet").exists()
+
+
+def test_find_needs_data_or_in_engine_but_not_both(tmp_path):
+    neither = runner.invoke(app, ["find", "--out", str(tmp_path / "o")])
+    assert neither.exit_code == 2
+    assert "Where are the tables?" in neither.stdout
+    both = runner.invoke(app, ["find", str(tmp_path), "--out", str(tmp_path / "o"), "--in-engine"])
+    assert both.exit_code == 2
+    assert "not both" in both.stdout

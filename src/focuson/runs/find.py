@@ -4,8 +4,10 @@
 catalogue by every breakdown inside the engine, compares and ranks the groups (disclosure control
 included), and writes the results folder: ``findings.parquet``, ``gradients.parquet``,
 ``manifest.json`` recording what went in, and ``report.html`` (self-contained, charts inline).
-The tables are always loaded and validated in DuckDB; with another engine (PySpark,
-PostgreSQL) the validated tables the catalogue needs are copied there and counted there.
+From files, the tables are loaded and validated in DuckDB; with another engine (PySpark,
+PostgreSQL) the validated tables the catalogue needs are then copied there and counted there.
+Tables that already live in an engine (a warehouse built to the contracts) are checked and
+counted where they are (``data=None``, see :func:`read_inputs`): nothing is copied.
 The raw aggregates are never written: they have not been through disclosure control. This is the
 function behind ``focuson find``.
 """
@@ -31,6 +33,7 @@ from focuson.data.contracts import (
     load_dataset,
     read_mapping,
 )
+from focuson.data.contracts.in_engine import check_in_engine
 from focuson.engine import (
     Catalogue,
     aggregate,
@@ -80,7 +83,7 @@ def _sha256(path: Path) -> str:
 
 
 def run_find(
-    data: Path,
+    data: Path | None,
     out_dir: Path,
     *,
     catalogue: Path | None = None,
@@ -90,13 +93,17 @@ def run_find(
     step: Step | None = None,
     engine: str = "duckdb",
     engine_url: str | None = None,
+    as_of: dt.date | None = None,
+    coverage_from: dt.date | None = None,
 ) -> FindRun:
     """Run Find on the dataset mapped by ``data`` and write the results to ``out_dir``.
 
     Parameters
     ----------
     data
-        The mapping file of the user's tables, or a folder holding ``focuson.toml``.
+        The mapping file of the user's tables, or a folder holding ``focuson.toml``; ``None``
+        for tables already in the engine, named and typed as the contracts say (they are
+        checked and counted there; ``imd`` and ``as_of`` are then required).
     out_dir
         The results folder (created; its files are replaced).
     catalogue
@@ -117,6 +124,9 @@ def run_find(
     engine_url
         Where that engine is (:func:`~focuson.engine.backends.connect`): required for
         ``postgres`` (a libpq URL), the Spark master for ``pyspark``.
+    as_of, coverage_from
+        For tables in the engine: the extract date (required) and the first day the data is
+        complete for (optional); a mapping file gives them otherwise.
 
     Raises
     ------
@@ -131,11 +141,9 @@ def run_find(
     if engine not in ENGINES:
         raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     say = step or (lambda _text: None)
-    mapping_file, mapping, imd_file, cat = read_inputs(data, catalogue, imd)
-
-    aggregates, sources, row_counts = count(
-        mapping, cat, imd_file, engine=engine, engine_url=engine_url, say=say
-    )
+    inputs = read_inputs(data, catalogue, imd, as_of=as_of, coverage_from=coverage_from)
+    aggregates, sources, row_counts = count(inputs, engine=engine, engine_url=engine_url, say=say)
+    cat, imd_file = inputs.catalogue, inputs.imd_file
     indicators = indicators_frame(cat)
 
     say("Comparing groups, ranking gaps and applying disclosure control")
@@ -143,7 +151,7 @@ def run_find(
     manifest: dict[str, Any] = {
         "focuson_version": __version__,
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "inputs": {"mapping": str(mapping_file), "tables": sources, "rows": row_counts},
+        "inputs": {**inputs.describe(), "tables": sources, "rows": row_counts},
         "catalogue": {
             "file": str(catalogue) if catalogue else "focuson default catalogue",
             "sha256": _sha256(catalogue) if catalogue else None,
@@ -177,14 +185,72 @@ def run_find(
     )
 
 
-def read_inputs(
-    data: Path, catalogue: Path | None, imd: Path | None
-) -> tuple[Path, DatasetMapping, Path, Catalogue]:
-    """The mapping file and mapping, the IMD file and the catalogue of a run (Find, Monitor).
+@dataclass(frozen=True)
+class Inputs:
+    """What a run (Find, Monitor) reads: its tables, IMD file and catalogue.
 
-    Raises ``ValueError`` when neither ``imd`` nor the mapping names an IMD file.
+    The tables come from files through a mapping (``mapping``), or are already in the engine
+    (``mapping`` is ``None``; ``as_of`` and ``coverage_from`` then stand in for the mapping's).
     """
+
+    catalogue: Catalogue
+    imd_file: Path
+    mapping_file: Path | None = None
+    mapping: DatasetMapping | None = None
+    as_of: dt.date | None = None
+    coverage_from: dt.date | None = None
+
+    def describe(self) -> dict[str, Any]:
+        """Where the tables came from, for a manifest."""
+        if self.mapping_file is not None:
+            return {"mapping": str(self.mapping_file)}
+        assert self.as_of is not None
+        return {
+            "mapping": None,
+            "tables_in_engine": True,
+            "as_of": self.as_of.isoformat(),
+            "coverage_from": None if self.coverage_from is None else self.coverage_from.isoformat(),
+        }
+
+
+def read_inputs(
+    data: Path | None,
+    catalogue: Path | None,
+    imd: Path | None,
+    *,
+    as_of: dt.date | None = None,
+    coverage_from: dt.date | None = None,
+) -> Inputs:
+    """The inputs of a run (Find, Monitor): from a mapping file or folder (``data``), or, with
+    ``data`` ``None``, tables already in the engine (then ``imd`` and ``as_of`` are required).
+
+    Raises ``ValueError`` when no IMD file is given or named, for tables in the engine without
+    ``as_of``, and for ``as_of`` or ``coverage_from`` given with a mapping (it has its own).
+    """
+    cat = load_catalogue(catalogue) if catalogue is not None else load_default_catalogue()
+    if data is None:
+        if imd is None:
+            raise ValueError(
+                "the tables are in the engine, so no mapping file names an IMD file: pass --imd "
+                "with the IMD file that gives each LSOA its deprivation decile and borough"
+            )
+        if as_of is None:
+            raise ValueError(
+                "the tables are in the engine: pass --as-of with the extract date (YYYY-MM-DD), "
+                "the last day the tables cover"
+            )
+        if coverage_from is not None and coverage_from > as_of:
+            raise ValueError(
+                f"--coverage-from {coverage_from.isoformat()} is after --as-of "
+                f"{as_of.isoformat()}: the data cannot start after the extract"
+            )
+        return Inputs(cat, Path(imd), as_of=as_of, coverage_from=coverage_from)
     mapping_file = mapping_path(data)
+    if as_of is not None or coverage_from is not None:
+        raise ValueError(
+            f"{mapping_file}: --as-of and --coverage-from are for tables in the engine; for "
+            "files, write as_of and coverage_from in the mapping file"
+        )
     mapping = read_mapping(mapping_file)
     imd_file = imd or mapping.reference_lsoa
     if imd_file is None:
@@ -192,26 +258,28 @@ def read_inputs(
             f"{mapping_file}: no IMD file to give each LSOA its deprivation decile and borough; "
             "pass --imd or name one under [reference] lsoa in the mapping file"
         )
-    cat = load_catalogue(catalogue) if catalogue is not None else load_default_catalogue()
-    return mapping_file, mapping, imd_file, cat
+    return Inputs(cat, Path(imd_file), mapping_file=mapping_file, mapping=mapping)
 
 
 def count(
-    mapping: DatasetMapping,
-    cat: Catalogue,
-    imd_file: Path,
+    inputs: Inputs,
     *,
     engine: str = "duckdb",
     engine_url: str | None = None,
     say: Step,
 ) -> tuple[pd.DataFrame, dict[str, list[dict[str, Any]]], dict[str, int]]:
-    """Load and check the tables in DuckDB, then count the catalogue in the engine named.
+    """Check the tables and count the catalogue in the engine named.
 
-    Returns the AGGREGATES frame, the input files with their SHA-256 (per table) and the row
-    counts, for the manifest. Shared by Find and Monitor.
+    From files: load and check the tables in DuckDB, then count there or in a copy in the
+    engine. Tables in the engine: check them there (:func:`check_in_engine`) and count there.
+    Returns the AGGREGATES frame, the inputs (per table: files with their SHA-256, or the
+    engine table) and the row counts, for the manifest. Shared by Find and Monitor.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    if inputs.mapping is None:
+        return _count_in_engine(inputs, engine, engine_url, say)
+    cat, imd_file = inputs.catalogue, inputs.imd_file
     # Connected before loading, so that a wrong address fails at once, not after the checks.
     backend = None
     if engine != "duckdb" or engine_url is not None:
@@ -219,7 +287,7 @@ def count(
         backend = connect(engine, url=engine_url)
     try:
         say("Loading and checking the tables")
-        with load_dataset(mapping) as loaded:
+        with load_dataset(inputs.mapping) as loaded:
             aggregates = _aggregate(loaded, cat, imd_file, backend, say)
             sources = {
                 table: [{"file": str(p), "sha256": sha, "bytes": size} for p, sha, size in files]
@@ -231,6 +299,37 @@ def count(
         # Spark allows one per process and whoever started it may still use it.
         if backend is not None and engine != "pyspark":
             backend.disconnect()
+    return aggregates, sources, row_counts
+
+
+def _count_in_engine(
+    inputs: Inputs, engine: str, engine_url: str | None, say: Step
+) -> tuple[pd.DataFrame, dict[str, list[dict[str, Any]]], dict[str, int]]:
+    name = ENGINE_NAMES[engine]
+    if engine == "duckdb" and engine_url is None:
+        raise ValueError(
+            "the tables are in the engine: for DuckDB, pass --engine-url with the database file "
+            "that holds them"
+        )
+    say(f"Connecting to {name}")
+    backend = connect(engine, url=engine_url)
+    try:
+        needed = sorted({ind.table for ind in inputs.catalogue})
+        say(f"Checking the {len(needed) + 1} tables where they are, in {name}")
+        assert inputs.as_of is not None
+        row_counts = check_in_engine(backend, needed, as_of=inputs.as_of, engine_label=name)
+        say(f"Counting every indicator by every breakdown in {name}")
+        aggregates = aggregate(
+            backend,
+            inputs.catalogue,
+            imd=inputs.imd_file,
+            as_of=inputs.as_of,
+            coverage_from=inputs.coverage_from,
+        )
+    finally:
+        if engine != "pyspark":
+            backend.disconnect()
+    sources = {table: [{"engine": engine, "table": table}] for table in row_counts}
     return aggregates, sources, row_counts
 
 

@@ -96,7 +96,7 @@ def monitor_tables(
 
 
 def run_monitor(
-    data: Path,
+    data: Path | None,
     out_dir: Path,
     *,
     catalogue: Path | None = None,
@@ -107,6 +107,8 @@ def run_monitor(
     step: Step | None = None,
     engine: str = "duckdb",
     engine_url: str | None = None,
+    as_of: dt.date | None = None,
+    coverage_from: dt.date | None = None,
     **spc_options: Any,
 ) -> MonitorRun:
     """Run Monitor on the dataset mapped by ``data`` and add it to the history in ``out_dir``.
@@ -114,7 +116,8 @@ def run_monitor(
     Parameters
     ----------
     data
-        The mapping file of the user's tables, or a folder holding ``focuson.toml``.
+        The mapping file of the user's tables, or a folder holding ``focuson.toml``; ``None``
+        for tables already in the engine (see :func:`focuson.runs.find.run_find`).
     out_dir
         The results folder (a new one, or one from an earlier run of Find or Monitor).
     catalogue
@@ -130,8 +133,11 @@ def run_monitor(
     step
         Called with a plain-English description as each stage starts.
     engine, engine_url
-        Where the counting runs, as for :func:`focuson.runs.find.run_find`: the tables are
-        checked in DuckDB, then copied to the engine (``duckdb``, ``pyspark`` or ``postgres``).
+        Where the counting runs, as for :func:`focuson.runs.find.run_find`: tables from files
+        are checked in DuckDB, then copied to the engine (``duckdb``, ``pyspark`` or
+        ``postgres``); tables in the engine are checked and counted there.
+    as_of, coverage_from
+        For tables in the engine: the extract date (required) and the first complete day.
     **spc_options
         Passed to :func:`focuson.spc.xmr.xmr` (e.g. ``run_length=6``).
 
@@ -141,22 +147,20 @@ def run_monitor(
         The whole stored history after this run; ``latest_alerts`` are this run's.
     """
     say = step or (lambda _text: None)
-    mapping_file, mapping, imd_file, cat = read_inputs(data, catalogue, imd)
-    aggregates, _sources, _rows = count(
-        mapping, cat, imd_file, engine=engine, engine_url=engine_url, say=say
-    )
+    inputs = read_inputs(data, catalogue, imd, as_of=as_of, coverage_from=coverage_from)
+    aggregates, _sources, _rows = count(inputs, engine=engine, engine_url=engine_url, say=say)
     return monitor_aggregates(
         aggregates,
-        indicators_frame(cat),
+        indicators_frame(inputs.catalogue),
         out_dir,
         alpha=alpha,
         min_people=min_people,
         report=report,
         step=step,
         inputs={
-            "inputs": {"mapping": str(mapping_file)},
+            "inputs": inputs.describe(),
             "catalogue": str(catalogue) if catalogue else "focuson default catalogue",
-            "reference": {"imd": str(imd_file)},
+            "reference": {"imd": str(inputs.imd_file)},
             "engine": describe_engine(engine, engine_url),
         },
         **spc_options,
