@@ -88,16 +88,22 @@ def test_find_in_postgres_tables_gives_the_findings_of_the_files(tmp_path, postg
 
     summary = generate(tmp_path / "data", scale=0.005, seed=2)
     mapping = read_mapping(summary.mapping)
+    # The tables as a warehouse would hold them: ordinary tables, named as the contracts say,
+    # in a schema of their own, found through the URL's search_path (libpq options).
     url = _warehouse(postgres_url, "warehouse")
-    # The tables as a warehouse would hold them: ordinary tables, named as the contracts say.
     db = tmp_path / "checked.duckdb"
     with load_dataset(mapping, database=db):
         pass
     source = duckdb.connect(str(db), read_only=True)
-    target = connect_postgres(url)
+    setup = connect_postgres(url)
+    setup.raw_sql("CREATE SCHEMA nhs")
     for name in CONTRACTS:
-        target.create_table(name, source.table(name).to_arrow_table())
+        setup.create_table(name, source.table(name).to_arrow_table(), database="nhs")
+    setup.disconnect()
     source.close()
+    url += "&options=-csearch_path%3Dnhs"
+    target = connect_postgres(url)
+    assert "persons" not in target.list_tables(database="public")
     base = ["find", "--no-report"]
     on_files = runner.invoke(
         app, [*base, str(tmp_path / "data"), "--out", str(tmp_path / "files")], env=WIDE
