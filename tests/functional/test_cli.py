@@ -202,3 +202,35 @@ def test_monitor_refuses_a_run_length_spc_does_not_use(tmp_path):
     result = runner.invoke(app, args, env=WIDE)
     assert result.exit_code == 2
     assert "--run-length must be 6 or 7" in _text(result)
+
+
+def test_monitor_and_find_on_tables_in_a_duckdb_file(tmp_path):
+    from focuson.data.contracts import load_dataset, read_mapping
+    from focuson.data.synthetic import generate
+
+    summary = generate(tmp_path / "data", scale=0.005, seed=3)
+    mapping = read_mapping(summary.mapping)
+    db = tmp_path / "warehouse.duckdb"
+    with load_dataset(mapping, database=db):
+        pass
+    in_engine = [
+        "--in-engine", "--engine-url", str(db), "--imd", str(mapping.reference_lsoa),
+        "--as-of", mapping.as_of.isoformat(), "--coverage-from", mapping.coverage_from.isoformat(),
+        "--no-report",
+    ]  # fmt: skip
+    files = ["--no-report"]
+    for command in ("monitor", "find"):
+        got = runner.invoke(app, [command, "--out", str(tmp_path / "db"), *in_engine], env=WIDE)
+        want = runner.invoke(
+            app, [command, str(tmp_path / "data"), "--out", str(tmp_path / "f"), *files], env=WIDE
+        )
+        assert got.exit_code == 0, got.stdout
+        assert want.exit_code == 0, want.stdout
+        assert got.stdout.replace(str(tmp_path / "db"), "OUT") == want.stdout.replace(
+            str(tmp_path / "f"), "OUT"
+        )
+    # Without the extract date, it says which option to add.
+    no_date = [a for a in in_engine if a not in ("--as-of", mapping.as_of.isoformat())]
+    result = runner.invoke(app, ["find", "--out", str(tmp_path / "x"), *no_date], env=WIDE)
+    assert result.exit_code == 2
+    assert "pass --as-of with the extract date" in _text(result)
