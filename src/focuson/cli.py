@@ -285,7 +285,7 @@ def find_command(
         f"{len(findings):,} findings ({int(findings['significant'].fillna(False).sum()):,} "
         f"significant at q < {alpha}); results in {run.out_dir}."
     )
-    console.print(console_tables.top_findings(run.top, run.indicators))
+    console.print(console_tables.top_findings(run.top, run.indicators, width=console.width))
     if run.report is not None:
         console.print(f"Report: {run.report.resolve()} (open it in a browser; it works offline)")
 
@@ -441,7 +441,7 @@ def demo(
 
     with console.status("Starting...") as status:
         found = run_find(out, out / "results", step=status.update)
-    console.print(console_tables.top_findings(found.top, found.indicators))
+    console.print(console_tables.top_findings(found.top, found.indicators, width=console.width))
     if found.report is not None:
         console.print(f"Report: {found.report.resolve()} (open it in a browser; it works offline)")
         if open_report if open_report is not None else _has_screen():

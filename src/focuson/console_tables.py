@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
+from rich.console import Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 
@@ -114,15 +118,63 @@ def population_sii(by_borough: pd.DataFrame, *, synthetic: bool) -> Table:
     return table
 
 
-def top_findings(top: pd.DataFrame, indicators: pd.DataFrame) -> Table:
-    """The ten biggest significant gaps, ranked by people affected."""
+#: The narrowest terminal the top-10 table is readable in; narrower ones get sentences.
+TABLE_WIDTH = 150
+_TOP_TITLE = "The 10 biggest gaps: significantly worse groups, ranked by people affected"
+_TOP_NOTE = (
+    "People affected: how many more people in the group missed the standard than would have "
+    "at the reference group's rate (rounded to 5). Reference: the least deprived for IMD, "
+    "everyone else for other breakdowns. Significant: Benjamini-Hochberg q < 0.05."
+)
+
+
+def top_findings(
+    top: pd.DataFrame, indicators: pd.DataFrame, *, width: int | None = None
+) -> RenderableType:
+    """The ten biggest significant gaps, ranked by people affected.
+
+    A table in a terminal at least :data:`TABLE_WIDTH` characters wide (or ``width`` None);
+    in a narrower one, where the table's columns would wrap word by word, a numbered
+    plain-English sentence per gap (the report's own sentences).
+    """
+    if width is not None and width < TABLE_WIDTH:
+        return _top_sentences(top, indicators)
+    return _top_table(top, indicators)
+
+
+def _top_sentences(top: pd.DataFrame, indicators: pd.DataFrame) -> RenderableType:
+    from focuson.reports import finding_sentence
+
+    by_id = {str(r["id"]): r for r in indicators.to_dict("records")}
+    lines: list[RenderableType] = [Text(_TOP_TITLE, style="bold")]
+    if top.empty:
+        lines.append(Text("No group is significantly worse than its reference."))
+    for row in top.to_dict("records"):
+        indicator = by_id.get(str(row["indicator"]), {"title": row["indicator"]})
+        sentence = finding_sentence({str(k): v for k, v in row.items()}, indicator)
+        lines.append(Text(f"{row.get('rank', '')}. {_month(str(row['period']))}: {sentence}"))
+    lines.append(Text(_TOP_NOTE, style="dim"))
+    return Group(*lines)
+
+
+def _month(period: str) -> str:
+    """``"2025-03"`` as ``"March 2025"``; anything else as it is.
+
+    >>> _month("2025-03"), _month("2024/25")
+    ('March 2025', '2024/25')
+    """
+    try:
+        return dt.datetime.strptime(period, "%Y-%m").strftime("%B %Y")
+    except ValueError:
+        return period
+
+
+def _top_table(top: pd.DataFrame, indicators: pd.DataFrame) -> Table:
     titles = dict(zip(indicators["id"], indicators["title"], strict=True))
     units = dict(zip(indicators["id"], indicators["unit"], strict=True))
     table = _table(
-        "The 10 biggest gaps: significantly worse groups, ranked by people affected",
-        "People affected: how many more people in the group missed the standard than would have "
-        "at the reference group's rate (rounded to 5). Reference: the least deprived for IMD, "
-        "everyone else for other breakdowns. Significant: Benjamini-Hochberg q < 0.05.",
+        _TOP_TITLE,
+        _TOP_NOTE,
         [
             "#",
             "Indicator",

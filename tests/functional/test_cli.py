@@ -164,6 +164,20 @@ def test_find_on_a_synthetic_population_writes_results_and_shows_the_top_gaps(tm
     assert (out / "manifest.json").is_file()
 
 
+def test_find_in_a_narrow_terminal_writes_the_top_gaps_as_sentences(tmp_path):
+    from focuson.data.synthetic import generate
+
+    generate(tmp_path / "data", scale=0.02)
+    args = ["find", str(tmp_path / "data"), "--out", str(tmp_path / "r"), "--no-report"]
+    result = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stdout
+    text = _text(result)
+    assert "The 10 biggest gaps" in text
+    # Numbered plain-English sentences, not a table squeezed into 80 columns.
+    assert "1. March 2025: " in text and "more people" in text
+    assert "│" not in result.stdout
+
+
 def test_find_says_what_to_do_without_a_mapping(tmp_path):
     result = runner.invoke(app, ["find", str(tmp_path), "--out", str(tmp_path / "o")], env=WIDE)
     assert result.exit_code == 2

@@ -244,7 +244,8 @@ def top_findings(
     -------
     pandas.DataFrame
         Up to ``n`` rows, largest ``excess`` first (ties: smaller q-value, then the keys), with
-        a ``rank`` column from 1.
+        a ``rank`` column from 1; a group two breakdowns share is listed once
+        (:func:`once_per_group`).
 
     Examples
     --------
@@ -271,5 +272,26 @@ def top_findings(
         ascending=[False, True, True, True, True, True],
         kind="stable",
         na_position="last",
-    ).head(n)
+    )
+    rows = once_per_group(rows).head(n)
     return rows.assign(rank=np.arange(1, len(rows) + 1)).reset_index(drop=True)
+
+
+def once_per_group(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Ranked findings with each group listed once where two breakdowns hold the same people.
+
+    "Black" in the 5 ethnic groups and in the 6 has the same people and counts (the sixth
+    group, not stated, is a group of its own): a top-10 list would show the same gap twice.
+    Rows with the same indicator, period, group label, numerator and denominator as an
+    earlier row are dropped.
+
+    >>> f = pd.DataFrame({"indicator": "a", "period": "p", "group": ["Black", "Black", "2"],
+    ...     "dimension": ["ethnicity_5", "ethnicity_6", "imd_decile"],
+    ...     "numerator": [40.0, 40.0, 40.0], "denominator": [100.0, 100.0, 100.0]})
+    >>> once_per_group(f)["dimension"].tolist()
+    ['ethnicity_5', 'imd_decile']
+    """
+    same = ["indicator", "period", "group", "numerator", "denominator"]
+    if not set(same) <= set(ranked.columns):
+        return ranked  # without the counts, the same label may be different people
+    return ranked.loc[~ranked.duplicated(subset=same, keep="first")]

@@ -34,6 +34,7 @@ from focuson.charts import (
     natural_order,
     ranking_chart,
 )
+from focuson.find.findings import once_per_group
 from focuson.find.funnel import funnel_data
 from focuson.reports._html import SUPPRESSED as _SUPPRESSED
 from focuson.reports._html import Page as _Page
@@ -121,7 +122,7 @@ def top_gaps(findings: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     pandas.DataFrame
         Rows with ``significant`` true, ``direction == "worse"``, not suppressed and a finite
         ``excess``, sorted by ``excess`` (largest first; ties by indicator, period, dimension,
-        group), at most ``n``.
+        group), a group two breakdowns share listed once, at most ``n``.
 
     Examples
     --------
@@ -147,7 +148,7 @@ def top_gaps(findings: pd.DataFrame, n: int = 10) -> pd.DataFrame:
         ascending=[False, True, True, True, True],
         kind="mergesort",
     )
-    return ranked.drop(columns="_excess").head(n).reset_index(drop=True)
+    return once_per_group(ranked.drop(columns="_excess")).head(n).reset_index(drop=True)
 
 
 def _indicator_table(indicators: pd.DataFrame, ids: Iterable[str]) -> dict[str, dict[str, Any]]:

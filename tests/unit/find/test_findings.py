@@ -147,3 +147,29 @@ def test_find_dsr_indicator_end_to_end(frames):
     assert f.loc["1", "value"] == pytest.approx(5000, rel=0.1)
     assert f.loc["1", "test"].startswith("z-test on the DSR")
     assert len(f) == 6  # one row per group, not per band
+
+
+def test_top_findings_list_a_group_two_breakdowns_share_once():
+    # "Black" is the same people in the 5 and the 6 ethnic groups; decile 2 is other people.
+    f = pd.DataFrame(
+        {
+            "indicator": "a",
+            "period": "p",
+            "dimension": ["ethnicity_5", "ethnicity_6", "imd_decile", "imd_quintile"],
+            "group": ["Black", "Black", "2", "2"],
+            "numerator": [40.0, 40.0, 40.0, 90.0],
+            "denominator": [100.0, 100.0, 100.0, 200.0],
+            "significant": True,
+            "direction": "worse",
+            "suppressed": False,
+            "excess": [30.0, 30.0, 20.0, 25.0],
+            "q_value": 0.01,
+        }
+    )
+    top = top_findings(f)
+    assert top[["dimension", "group"]].values.tolist() == [
+        ["ethnicity_5", "Black"],
+        ["imd_quintile", "2"],
+        ["imd_decile", "2"],
+    ]
+    assert top["rank"].tolist() == [1, 2, 3]
