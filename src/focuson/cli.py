@@ -58,6 +58,13 @@ EngineUrlOption = Annotated[
 ]
 
 
+DataArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Mapping file of your tables (docs/data-contracts.md), or a folder holding "
+        "focuson.toml, such as one written by focuson synth. Leave it out with --in-engine."
+    ),
+]
 InEngineOption = Annotated[
     bool,
     typer.Option(
@@ -237,13 +244,7 @@ def synth(
 @app.command(name="find")
 def find_command(
     out: Annotated[Path, typer.Option(help="Results folder to write.")],
-    data: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Mapping file of your tables (docs/data-contracts.md), or a folder holding "
-            "focuson.toml, such as one written by focuson synth. None with --in-engine."
-        ),
-    ] = None,
+    data: DataArgument = None,
     catalogue: CatalogueOption = None,
     imd: ImdOption = None,
     engine: EngineOption = "duckdb",
@@ -293,13 +294,7 @@ def find_command(
 @app.command()
 def monitor(
     out: Annotated[Path, typer.Option(help="Results folder; history is kept in out/monitor.")],
-    data: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Mapping file of your tables, or a folder holding focuson.toml. None with "
-            "--in-engine."
-        ),
-    ] = None,
+    data: DataArgument = None,
     catalogue: CatalogueOption = None,
     imd: ImdOption = None,
     alpha: AlphaOption = 0.05,
