@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from focuson import __version__
 
@@ -30,6 +31,20 @@ STEP_NAMES = {
 def _console() -> Console:
     # Made per command, not at import, so the terminal width is read when the command runs.
     return Console()
+
+
+def _error(lead: str, detail: object = "") -> None:
+    """Print an error to standard error as plain text, ``lead`` in red.
+
+    Messages quote header cells, file names and keys such as ``[tables.persons.columns]``:
+    printed as Rich markup, brackets vanish or (``[/x]``) make the printer itself fail, so
+    markup, emoji codes and highlighting are all off.
+    """
+    console = Console(stderr=True, markup=False, emoji=False, highlight=False)
+    text = Text(lead, style="red")
+    if detail != "":
+        text.append(f" {detail}")
+    console.print(text, soft_wrap=True)  # no hard line breaks inside a message
 
 
 # Options shared by find and monitor.
@@ -94,16 +109,17 @@ CoverageOption = Annotated[
 def _check_data(console: Console, data: Path | None, in_engine: bool) -> None:
     """Exit 2 unless exactly one of DATA and --in-engine says where the tables are."""
     if data is not None and in_engine:
-        console.print(
-            "[red]Give DATA or --in-engine, not both:[/red] DATA is a mapping file of files to "
-            "load; --in-engine counts tables already in the engine."
+        _error(
+            "Give DATA or --in-engine, not both:",
+            "DATA is a mapping file of files to load; --in-engine counts tables already in the "
+            "engine.",
         )
         raise typer.Exit(code=2)
     if data is None and not in_engine:
-        console.print(
-            "[red]Where are the tables?[/red] Give DATA (a mapping file, or a folder holding "
-            "focuson.toml), or --in-engine with --engine and --engine-url for tables already "
-            "in a database."
+        _error(
+            "Where are the tables?",
+            "Give DATA (a mapping file, or a folder holding focuson.toml), or --in-engine with "
+            "--engine and --engine-url for tables already in a database.",
         )
         raise typer.Exit(code=2)
 
@@ -117,13 +133,13 @@ def _check_engine(console: Console, engine: str, engine_url: str | None) -> None
     from focuson.engine.backends import ENGINES
 
     if engine not in ENGINES:
-        console.print(f"[red]--engine must be one of {', '.join(ENGINES)}, got {engine}.[/red]")
+        _error(f"--engine must be one of {', '.join(ENGINES)}, got {engine}.")
         raise typer.Exit(code=2)
     if engine == "postgres" and not engine_url:
-        console.print(
-            "[red]--engine postgres needs --engine-url[/red], the database's address, e.g. "
-            "--engine-url postgresql://USER@HOST:5432/DBNAME (scripts/postgres.sh start DIR "
-            "PORT starts a scratch server and prints one)."
+        _error(
+            "--engine postgres needs --engine-url,",
+            "the database's address, e.g. --engine-url postgresql://USER@HOST:5432/DBNAME "
+            "(scripts/postgres.sh start DIR PORT starts a scratch server and prints one).",
         )
         raise typer.Exit(code=2)
 
@@ -219,11 +235,11 @@ def synth(
 
     console = _console()
     if not 0 < scale <= 20:
-        console.print(f"[red]--scale must be above 0 and at most 20, got {scale}.[/red]")
+        _error(f"--scale must be above 0 and at most 20, got {scale}.")
         raise typer.Exit(code=2)
     reference_dir = _reference_dir(reference)
     if reference is not None and not reference.is_dir():
-        console.print(f"[red]No reference data folder at {reference}.[/red]")
+        _error(f"No reference data folder at {reference}.")
         raise typer.Exit(code=2)
     with _progress(console) as progress:
         summary = generate(
@@ -278,7 +294,7 @@ def find_command(
                 coverage_from=_day(coverage_from),
             )
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
-        console.print(f"[red]Cannot run Find:[/red] {exc}")
+        _error("Cannot run Find:", exc)
         raise typer.Exit(code=2) from exc
     findings = run.result.findings
     console.print(
@@ -316,7 +332,7 @@ def monitor(
     _check_data(console, data, in_engine)
     _check_engine(console, engine, engine_url)
     if run_length not in (6, 7):
-        console.print(f"[red]--run-length must be 6 or 7, got {run_length}.[/red]")
+        _error(f"--run-length must be 6 or 7, got {run_length}.")
         raise typer.Exit(code=2)
     try:
         with console.status("Starting...") as status:
@@ -336,7 +352,7 @@ def monitor(
                 run_length=run_length,
             )
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
-        console.print(f"[red]Cannot run Monitor:[/red] {exc}")
+        _error("Cannot run Monitor:", exc)
         raise typer.Exit(code=2) from exc
     alerts = run.latest_alerts
     console.print(
@@ -389,9 +405,10 @@ def demo(
     console = _console()
     reference_dir = _reference_dir(data)
     if data is not None and not (data / "imd").is_dir():
-        console.print(
-            f"[red]Cannot run the demo:[/red] {data}: no imd/ folder. Point --data at the folder "
-            "holding the reference data (the one with imd/ and population/ inside)."
+        _error(
+            "Cannot run the demo:",
+            f"{data}: no imd/ folder. Point --data at the folder holding the reference data "
+            "(the one with imd/ and population/ inside).",
         )
         raise typer.Exit(code=2)
 
@@ -404,13 +421,13 @@ def demo(
         with console.status("Reading reference data and computing statistics..."):
             result = compute(reference_dir)
     except DemoDataError as exc:
-        console.print(f"[red]Cannot run the demo:[/red] {exc}")
+        _error("Cannot run the demo:", exc)
         raise typer.Exit(code=2) from exc
     synthetic = reference_dir is None
     table = result.by_decile[result.by_decile["lad19nm"].str.lower() == borough.lower()]
     if table.empty:
         names = ", ".join(result.by_borough["lad19nm"])
-        console.print(f"[red]No borough called {borough!r}.[/red] Choose one of: {names}")
+        _error(f"No borough called {borough!r}.", f"Choose one of: {names}")
         raise typer.Exit(code=2)
 
     console.print("[bold]1. A synthetic North West London[/bold] (made up; planted inequalities)")

@@ -20,7 +20,8 @@ WIDE = {"COLUMNS": "200"}
 
 
 def _text(result) -> str:
-    return " ".join(result.stdout.split())
+    # What the user sees: errors go to standard error, the rest to standard output.
+    return " ".join(result.output.split())
 
 
 def test_version():
