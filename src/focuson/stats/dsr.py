@@ -20,7 +20,7 @@ from focuson.stats._checks import (
     same_length,
 )
 from focuson.stats._groups import check_rows, group_codes, group_sum, where_rows
-from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
+from focuson.stats.estimate import Estimate, Interval, Labels
 from focuson.stats.intervals import EXACT_BELOW, byars_lower, byars_upper
 
 FloatArray = NDArray[np.float64]
@@ -195,14 +195,14 @@ def dsr(
     total_std = group_sum(band_group, band_w, size_g)
     weighted = group_sum(band_group, band_x * band_w / np.where(band_zero, 1.0, band_n), size_g)
 
-    reason = reasons(size_g)
-    add_reason(reason, ~has_rows, "no rows for this group")
-    add_reason(reason, total_pop == 0, "population is zero")
+    reason = Labels(size_g)
+    reason.add(~has_rows, "no rows for this group")
+    reason.add(total_pop == 0, "population is zero")
     zero_band = group_sum(band_group, band_zero, size_g) > 0
-    add_reason(reason, zero_band, "population is zero in an age band")
-    add_reason(reason, total_std == 0, "standard population is zero")
-    add_reason(reason, total_count < EXACT_BELOW, "fewer than 10 events")
-    ok = reason == ""
+    reason.add(zero_band, "population is zero in an age band")
+    reason.add(total_std == 0, "standard population is zero")
+    reason.add(total_count < EXACT_BELOW, "fewer than 10 events")
+    ok = reason.ok
 
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(ok, weighted / total_std * multiplier, np.nan)
@@ -217,7 +217,7 @@ def dsr(
         value=value,
         intervals=intervals,
         statistic=f"dsr per {number_label(multiplier)}",
-        method=np.full(size_g, method, dtype=object),
+        method=method,
         reason=reason,
         extras={"total_count": total_count, "total_pop": total_pop},
     )

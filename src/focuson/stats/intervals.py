@@ -19,6 +19,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
+from focuson.stats.estimate import Labels
+
 FloatArray = NDArray[np.float64]
 
 #: PHEindicatormethods switches from exact Poisson limits to Byars at 10 events (strictly < 10).
@@ -95,6 +97,10 @@ def poisson_limits(x: FloatArray, confidence: float) -> tuple[FloatArray, FloatA
     return lower, upper
 
 
-def poisson_method(x: FloatArray) -> NDArray[np.object_]:
-    """The method label per group: ``"Exact"`` below 10 events, else ``"Byars"``."""
-    return np.where(x < EXACT_BELOW, "Exact", "Byars").astype(object)
+def poisson_method(x: FloatArray) -> Labels:
+    """The method label per group: ``"Exact"`` below 10 events, else ``"Byars"``.
+
+    >>> poisson_method(np.array([3.0, 50.0])).array().tolist()
+    ['Exact', 'Byars']
+    """
+    return Labels.choose(x < EXACT_BELOW, "Exact", "Byars")

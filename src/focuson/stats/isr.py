@@ -23,11 +23,10 @@ from focuson.stats._checks import (
     same_length,
 )
 from focuson.stats._groups import check_rows, group_codes, group_sum
-from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
+from focuson.stats.estimate import Estimate, Interval, Labels
 from focuson.stats.intervals import poisson_limits, poisson_method
 
 FloatArray = NDArray[np.float64]
-ObjectArray = NDArray[np.object_]
 
 
 def isr_ratio(
@@ -70,8 +69,9 @@ def isr_ratio(
     Estimate
         ``value = O / E * refvalue``; ``method`` is ``"Exact"`` below 10 observed events, else
         ``"Byars"``; ``extras`` holds ``observed`` and ``expected``. A group is NA with a
-        plain-English ``reason`` if its expected count is zero, its observed total is missing, or
-        a reference population it needs is zero or missing.
+        plain-English ``reason`` if it lacks an age band (it has fewer rows than the fullest
+        group), its expected count is zero, its observed total is missing, or a reference
+        population it needs is zero or missing.
 
     Raises
     ------
@@ -87,6 +87,14 @@ def isr_ratio(
     :math:`E = \\sum_i x_{ref,i} / n_{ref,i} \\times n_i` with missing reference counts and
     populations taken as 0, :math:`O = \\sum_i x_i`; the limits are the exact (chi-squared)
     Poisson limits of *O* below 10 events and Byars' from 10, divided by *E*, times ``refvalue``.
+
+    A group that lacks one of its age bands is never given a number: its expected count would
+    miss that band and its ratio would be wrong. The package refuses the whole call when groups
+    have different numbers of rows (``"data must contain the same number of rows for each
+    group"``); here, as for every statistic in :mod:`focuson.stats`, only the short group is NA,
+    with the reason ``"age bands incomplete: ..."``, and the other groups are computed. The check
+    compares groups with each other, as the package's does, so a call with one group cannot
+    tell that a band is missing.
 
     Deliberate deviations: the package returns Inf or NaN (with no explanation) when *E* is 0 or
     a reference population is 0 or missing; here those groups are NA with a reason, and the other
@@ -182,7 +190,7 @@ def isr_rate(
     """
     parts = _isr_parts(x, n, x_ref, n_ref, group, observed, n_groups)
     positive_number("multiplier", multiplier)
-    codes, size_g = parts.codes, parts.reason.shape[0]
+    codes, size_g = parts.codes, len(parts.reason)
     with np.errstate(divide="ignore", invalid="ignore"):
         ref_rate = (
             group_sum(codes, np.where(np.isnan(parts.x_ref), 0.0, parts.x_ref), size_g)
@@ -208,7 +216,7 @@ class _Parts:
     n_ref: FloatArray
     observed: FloatArray
     expected: FloatArray
-    reason: ObjectArray
+    reason: Labels
     ref_bad: NDArray[np.bool_]
 
 
@@ -216,7 +224,7 @@ class _Parts:
 class _Finished:
     value: FloatArray
     intervals: dict[float, Interval]
-    method: ObjectArray
+    method: Labels
 
 
 def _isr_parts(
@@ -243,7 +251,7 @@ def _isr_parts(
     for name, arr in (("n", na), ("x_ref", xr), ("n_ref", nr)):
         check_rows(name, arr, codes, size_g, missing_ok=True)
 
-    reason = reasons(size_g)
+    reason = Labels(size_g)
     obs: FloatArray
     if obs_arr is None:
         xa = as_float("x", x if x is not None else [])
@@ -259,7 +267,7 @@ def _isr_parts(
             if bad.any():
                 raise ValueError(f"observed: must not be {what}; {what} in {describe_groups(bad)}")
         obs = obs_arr
-        add_reason(reason, np.isnan(obs), "observed count missing")
+        reason.add(np.isnan(obs), "observed count missing")
 
     # E = sum(na0(x_ref) / n_ref * na0(n)); a zero or missing n_ref makes E unusable.
     ref_missing = group_sum(codes, np.isnan(nr), size_g) > 0
@@ -269,10 +277,18 @@ def _isr_parts(
         rate = np.where(np.isnan(xr), 0.0, xr) / np.where(bad_ref, 1.0, nr)
     expected: FloatArray = group_sum(codes, rate * np.where(np.isnan(na), 0.0, na), size_g)
     expected = np.where(ref_missing | ref_zero, np.nan, expected)
-    add_reason(reason, np.bincount(codes, minlength=size_g) == 0, "no rows for this group")
-    add_reason(reason, ref_missing, "reference population missing")
-    add_reason(reason, ref_zero, "reference population is zero in an age band")
-    add_reason(reason, expected == 0, "expected count is zero")
+    rows = np.bincount(codes, minlength=size_g)
+    reason.add(rows == 0, "no rows for this group")
+    # The package stops when groups differ in their number of rows: a group without one of its
+    # age bands would otherwise get an expected count short of that band, and a wrong ratio.
+    bands = int(rows.max(initial=0))
+    reason.add(
+        rows < bands,
+        f"age bands incomplete: fewer rows than the {bands} (age bands) of the fullest group",
+    )
+    reason.add(ref_missing, "reference population missing")
+    reason.add(ref_zero, "reference population is zero in an age band")
+    reason.add(expected == 0, "expected count is zero")
     return _Parts(codes, xr, nr, obs, expected, reason, ref_missing | ref_zero)
 
 
@@ -281,7 +297,7 @@ def _finish(
 ) -> _Finished:
     """Value and limits ``{O, limits of O} / E * scale`` for the groups without a reason."""
     levels = confidence_levels(confidence)
-    ok = parts.reason == ""
+    ok = parts.reason.ok
     count = np.where(ok, parts.observed, 0.0)
     factor = np.where(ok, scale / np.where(ok, parts.expected, 1.0), np.nan)
     intervals = {}

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from focuson.stats._checks import as_float, confidence_levels, describe_groups
-from focuson.stats._groups import group_codes
+from focuson.stats._groups import group_codes, group_sum
 from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
 from focuson.stats.intervals import z_value
 
@@ -133,7 +133,7 @@ def life_expectancy(
     Estimate
         One element per (group, age) in group-then-age order (every group ``0 .. G-1``, the
         ages of ``le_age``). ``extras``: ``group``, ``startage`` (the band's start age),
-        ``pops_used`` and ``dths_used`` (population and deaths from that age upward). A whole
+        ``pops_used`` and ``dths_used`` (population and deaths given from that age upward). A whole
         group is NA with a ``reason`` when it has a missing count, negative deaths, a population
         of 0 or less, a band missing or repeated, deaths above population, or a total population
         of 5,000 or less (the first of these, in the package's order, is the reason). A value
@@ -165,7 +165,9 @@ def life_expectancy(
     package warns and appends them at the end. ``le_age`` values not in ``age_contents`` raise
     an error, where the package warns and returns every age. ``age_contents`` bands missing
     from every group make those groups NA rather than an error. ``pops_used`` and ``dths_used``
-    are given for every group whose bands are complete, including groups made NA by the checks.
+    are the totals of the rows given, for every group, including groups made NA by the checks
+    (a band with no row adds nothing, a repeated band adds each of its rows; a missing count makes
+    the totals NA from its band downward, as the package's cumulative sums do).
 
     References
     ----------
@@ -263,9 +265,11 @@ def life_expectancy(
             lower, upper = e_ok - z * se_ok, e_ok + z * se_ok
         intervals[level] = Interval(lower[:, selected].ravel(), upper[:, selected].ravel())
 
-    usable = complete & ~np.isnan(D).any(axis=1) & ~np.isnan(P).any(axis=1)
-    pops_used = np.where(usable[:, None], _from_age_upward(P), np.nan)
-    dths_used = np.where(usable[:, None], _from_age_upward(D), np.nan)
+    # Totals of the rows actually given, from each band upward: a band with no row adds 0 and a
+    # repeated band adds every row, as the package's cumulative sums over its rows do; a missing
+    # count makes the totals from its band downward NA (R's cumsum).
+    pops_used = _from_age_upward(group_sum(cell, p, G * B).reshape(G, B))
+    dths_used = _from_age_upward(group_sum(cell, d, G * B).reshape(G, B))
     k = selected.size
     return Estimate(
         value=value[:, selected].ravel(),

@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from focuson.stats._checks import as_float, confidence_levels, non_negative, same_length
-from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
+from focuson.stats.estimate import Estimate, Interval, Labels
 
 
 def mean(
@@ -68,10 +68,10 @@ def mean(
     non_negative("stdev", sd)
     levels = confidence_levels(confidence)
 
-    reason = reasons(size)
-    add_reason(reason, np.isnan(s) | np.isnan(n), "sum or count missing")
-    add_reason(reason, n == 0, "no values in the group")
-    ok = reason == ""
+    reason = Labels(size)
+    reason.add(np.isnan(s) | np.isnan(n), "sum or count missing")
+    reason.add(n == 0, "no values in the group")
+    ok = reason.ok
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(ok, s / n, np.nan)
         se = sd / np.sqrt(n)
@@ -85,7 +85,7 @@ def mean(
         value=value,
         intervals=intervals,
         statistic="mean",
-        method=np.full(size, "Student's t-distribution", dtype=object),
+        method="Student's t-distribution",
         reason=reason,
         extras={"value_sum": s, "value_count": n, "stdev": sd},
     )

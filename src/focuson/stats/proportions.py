@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from focuson.stats._checks import as_float, confidence_levels, non_negative, not_above, same_length
-from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
+from focuson.stats.estimate import Estimate, Interval, Labels
 from focuson.stats.intervals import wilson_limits
 
 
@@ -70,10 +70,10 @@ def proportion(
     not_above("x", xa, "n", na)
     levels = () if confidence is None else confidence_levels(confidence)
 
-    reason = reasons(size)
-    add_reason(reason, np.isnan(xa) | np.isnan(na), "numerator or denominator missing")
-    add_reason(reason, na == 0, "denominator is zero")
-    ok = reason == ""
+    reason = Labels(size)
+    reason.add(np.isnan(xa) | np.isnan(na), "numerator or denominator missing")
+    reason.add(na == 0, "denominator is zero")
+    ok = reason.ok
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(ok, xa / na * multiplier, np.nan)
     intervals = {}
@@ -86,7 +86,7 @@ def proportion(
         value=value,
         intervals=intervals,
         statistic=_proportion_label(multiplier),
-        method=np.full(size, "Wilson", dtype=object),
+        method="Wilson",
         reason=reason,
     )
 

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from focuson.stats._checks import as_float, confidence_levels, non_negative, same_length
-from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
+from focuson.stats.estimate import Estimate, Interval, Labels
 from focuson.stats.intervals import poisson_limits, poisson_method
 
 
@@ -62,10 +62,10 @@ def rate(
     non_negative("n", na)
     levels = () if confidence is None else confidence_levels(confidence)
 
-    reason = reasons(size)
-    add_reason(reason, np.isnan(xa) | np.isnan(na), "count or population missing")
-    add_reason(reason, na == 0, "population is zero")
-    ok = reason == ""
+    reason = Labels(size)
+    reason.add(np.isnan(xa) | np.isnan(na), "count or population missing")
+    reason.add(na == 0, "population is zero")
+    ok = reason.ok
     scale = np.where(ok, multiplier / np.where(ok, na, 1.0), np.nan)
     intervals = {}
     for level in levels:

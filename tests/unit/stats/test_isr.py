@@ -85,11 +85,11 @@ def test_zero_observed_gives_zero_value_and_exact_limits():
 
 def test_unusable_expected_counts_are_na_with_reasons_and_spare_others():
     est = isr_ratio(
-        [5, 5, 5, 5, 5],
-        [0, 100, 100, 100, 100],
-        [1, 1, 1, 1, 1],
-        [100, np.nan, 0, 100, 100],
-        [0, 1, 2, 3, 3],
+        [5] * 8,
+        [0, 0, 100, 100, 100, 100, 100, 100],
+        [1] * 8,
+        [100, 100, np.nan, 100, 0, 100, 100, 100],
+        [0, 0, 1, 1, 2, 2, 3, 3],
         n_groups=5,
     )
     assert est.reason.tolist() == [
@@ -103,6 +103,22 @@ def test_unusable_expected_counts_are_na_with_reasons_and_spare_others():
     assert_allclose(est.value[3], 10 / 2)
     rate = isr_rate([5, 5], [100, 100], [1, 1], [np.nan, 100], [0, 1])
     assert np.isnan(rate.extras["ref_rate"][0]) and np.isnan(rate.value[0])
+
+
+@pytest.mark.parametrize("isr", [isr_ratio, isr_rate])
+def test_a_group_missing_an_age_band_is_na_with_a_reason_never_a_number(isr):
+    # Group 1 lacks its middle band: its expected count would miss that band (the reference
+    # package refuses groups with different numbers of rows); group 0 is still computed.
+    rows = [0, 1, 2, 3, 5]
+    est = isr(
+        np.array(X)[rows], np.array(N)[rows], np.array(X_REF)[rows], np.array(N_REF)[rows],
+        np.array(G)[rows],
+    )  # fmt: skip
+    full = isr(X, N, X_REF, N_REF, G)
+    assert np.isnan(est.value[1]) and np.isnan(est.lower[1]) and np.isnan(est.upper[1])
+    assert est.reason[1].startswith("age bands incomplete")
+    assert est.reason[0] == ""
+    assert_allclose(est.value[0], full.value[0], rtol=1e-14)
 
 
 @pytest.mark.parametrize(

@@ -155,7 +155,18 @@ def test_deaths_above_population():
 def test_missing_band():
     reason, est = _with_bad_group(DEATHS[:19], POPS[:19], BANDS[:19])
     assert reason == "age bands incomplete: each of the 20 bands must appear once"
-    assert np.isnan(est.extras["pops_used"][20:40]).all()
+    # The totals used are still given: those of the 19 bands present, from each age upward.
+    up = np.cumsum(np.array([*POPS[:19], 0.0])[::-1])[::-1]
+    assert_allclose(est.extras["pops_used"][20:40], up)
+    assert_allclose(est.extras["dths_used"][20], sum(DEATHS[:19]))
+
+
+def test_missing_count_makes_totals_na_from_its_band_downward():
+    _, est = _with_bad_group(_replace(DEATHS, 7, np.nan), POPS)
+    dths = est.extras["dths_used"][20:40]
+    assert np.isnan(dths[:8]).all()
+    assert_allclose(dths[8:], np.cumsum(DEATHS[8:][::-1])[::-1])
+    assert_allclose(est.extras["pops_used"][20], sum(POPS))
 
 
 def test_repeated_band():
