@@ -32,6 +32,7 @@ from focuson.data.contracts._sql import SourceKind, ident, lit
 from focuson.data.contracts.columns import Contract
 from focuson.data.contracts.errors import DataContractError
 from focuson.data.contracts.mapping import TableMapping
+from focuson.data.contracts.tables import CONTRACTS
 
 _CHUNK = 1 << 20
 _ATTACH_PREFIX = "_focuson_source_"
@@ -111,6 +112,40 @@ class Source:
         user = self.present.get(column, self.mapping.user_name(column))
         shown = user if re.fullmatch(r"[A-Za-z0-9_.+-]+", user) else repr(user)
         return shown if user == column else f"{shown} ({column})"
+
+    def shown_name(self, name: str) -> str:
+        """A source column's name as messages may show it: the name itself when it cannot be a
+        person's value (a Parquet or database column, or a CSV header cell that is a contract
+        or mapped column name), else ``"at position N"``.
+
+        A CSV file without its header line has a person's record on line 1, so a header cell
+        is named only when it is a name focuson knows.
+        """
+        if self.mapping.format != "csv" or name.lower() in self._known_names():
+            return name
+        return f"at position {self.names.index(name) + 1}" if name in self.names else "unnamed"
+
+    def found_names(self) -> str:
+        """The source's columns for a message: every name (Parquet, database), or for CSV the
+        header cells that are contract or mapped names and the positions of the others."""
+        if self.mapping.format != "csv":
+            return ", ".join(self.names) or "none"
+        known = self._known_names()
+        shown = [n for n in self.names if n.lower() in known]
+        others = [i + 1 for i, n in enumerate(self.names) if n.lower() not in known]
+        parts = [", ".join(shown)] if shown else []
+        if others:
+            where = ", ".join(str(i) for i in others[:20]) + (", ..." if len(others) > 20 else "")
+            parts.append(
+                f"{len(others)} other{'s' if len(others) > 1 else ''} at position"
+                f"{'s' if len(others) > 1 else ''} {where} (names the contracts do not use are "
+                "not shown, in case line 1 holds a person's record)"
+            )
+        return "; ".join(parts) or "none"
+
+    def _known_names(self) -> set[str]:
+        names = {c.lower() for contract in CONTRACTS.values() for c in contract.column_names}
+        return names | {u.lower() for u in self.mapping.columns.values()}
 
     def ref(self, column: str) -> str:
         """SQL naming the source column that holds a contract column."""
@@ -291,15 +326,63 @@ class Source:
             user = self.names[position]
             column = next((c for c, u in self.present.items() if u == user), None)
             if column is None:  # a column the contract does not read: name it as the user does
+                shown = self.shown_name(user)
                 return DataContractError(
-                    f"{loc.path.name}, line {line}, column {user}: {fix}",
+                    f"{loc.path.name}, line {line}, column {shown}: {fix}",
                     path=loc.path,
                     line=line,
-                    column=user,
+                    column=user if shown == user else None,
                     table=self.table,
                     expected="UTF-8 text",
                 )
         return self.error(loc, column, fix, expected="UTF-8 text")
+
+
+#: A header cell that is a value, not a name: a number, a date or time, an LSOA code.
+_VALUE_CELL = re.compile(
+    r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?"
+    r"|[0-9]{1,4}[-/.][0-9]{1,2}([-/.][0-9]{1,4})?([ T][0-9:.]+)?"
+    r"|[0-9]{1,2}[-/. ]?[A-Za-z]{3}[-/. ]?[0-9]{2,4}"
+    r"|[EW]0[0-9]{7}"
+)
+
+
+def header_looks_like_data(names: tuple[str, ...]) -> bool:
+    """Whether a CSV file's first line holds values rather than names (a file without its
+    header line): any cell is a number, a date or time, or an LSOA code.
+
+    >>> header_looks_like_data(("person_id", "sex", "date_of_birth"))
+    False
+    >>> header_looks_like_data(("P001", "F", "1950-03-14", "A", "E01000471"))
+    True
+    """
+    return any(_VALUE_CELL.fullmatch(n) for n in names)
+
+
+def _no_header(contract: Contract) -> str:
+    required = ", ".join(c.name for c in contract.columns if c.required)
+    return (
+        "Line 1 looks like a record, not a header (it holds a number, a date or a code), so "
+        f"its cells are not shown; expected a header line naming the columns, e.g. {required}"
+    )
+
+
+def refuse_special_file(path: Path, where: str, table: str | None = None) -> None:
+    """Raise for a path that exists but is not a regular file (a named pipe, socket or device):
+    reading one would wait for a writer for ever, or read without end.
+
+    Raises
+    ------
+    DataContractError
+        Always.
+    """
+    raise DataContractError(
+        f"{where}: {path.name} is not a regular file (a named pipe, socket or device); "
+        "expected a file saved on disk",
+        path=path,
+        table=table,
+        expected="a regular file",
+    )
 
 
 def _decodes(decoder: codecs.IncrementalDecoder, chunk: bytes, *, final: bool = False) -> bool:
@@ -349,6 +432,8 @@ def open_source(mapping: TableMapping, contract: Contract, label: str) -> Source
             key=f"tables.{contract.name}.path",
             source_table=mapping.source_table,
         )
+    if not path.is_file() and not path.is_dir():
+        refuse_special_file(path, f"{label}, tables.{contract.name}.path", contract.name)
     if mapping.format == "csv":
         return _open_csv(mapping, contract)
     if mapping.format == "duckdb":
@@ -415,19 +500,22 @@ def _open_csv(mapping: TableMapping, contract: Contract) -> Source:
             Location(path, line=1), None, "no header; expected a header line naming the columns"
         )
     names = tuple(cell.strip() for cell in first)
-    seen: set[str] = set()
-    for name in names:
+    source.names = names
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
         if name and name in seen:
+            if header_looks_like_data(names):
+                raise source.error(Location(path, line=1), None, _no_header(contract))
+            shown = source.shown_name(name)
             raise DataContractError(
-                f"{path.name}, line 1, column {name}: the header repeats this column; expected "
-                "each column name once",
+                f"{path.name}, line 1: columns {seen[name] + 1} and {i + 1} have the same name"
+                f"{f' ({shown})' if shown == name else ''}; expected each column name once",
                 path=path,
                 line=1,
-                column=name,
+                column=name if shown == name else None,
                 table=contract.name,
             )
-        seen.add(name)
-    source.names = names
+        seen[name] = i
     source.kinds = dict.fromkeys(names, "text")
     _match_columns(source, Location(path, line=1))
     return source
@@ -439,6 +527,9 @@ def _open_parquet(mapping: TableMapping, contract: Contract) -> Source:
     source = Source(mapping, contract, files, (), {}, {})
     if not files:
         raise source.error(None, None, "the folder holds no *.parquet files; expected parts")
+    for f in files:
+        if not f.is_file():
+            refuse_special_file(f, f"{f.name}", contract.name)
     schemas: list[pa.Schema] = []
     counts = []
     for f in files:
@@ -634,23 +725,20 @@ def _match_columns(source: Source, loc: Location | None) -> None:
         if user in names:
             source.present[col.name] = user
         elif col.required or col.name in source.mapping.columns:
-            found = ", ".join(source.names)
-            hint = ""
-            close = [n for n in source.names if n.lower() == user.lower()]
-            if close:
-                hint = f" (did you mean {close[0]}?)"
             how = (
                 f"mapped to {col.name} in the mapping file"
                 if col.name in source.mapping.columns
                 else f"the contract name; map your column to {col.name} under "
                 f"[tables.{source.table}.columns] if it has another name"
             )
-            raise source.error(
-                loc,
-                col.name,
-                f"missing; expected a column named {user} ({how}){hint}. Columns found: {found}",
-                expected=f"a column named {user}",
-            )
+            text = f"missing; expected a column named {user} ({how})"
+            if source.mapping.format == "csv" and header_looks_like_data(source.names):
+                text += ". " + _no_header(source.contract)
+            else:
+                close = [n for n in source.names if n.lower() == user.lower()]
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                text += f"{hint}. Columns found: {source.found_names()}"
+            raise source.error(loc, col.name, text, expected=f"a column named {user}")
         else:
             absent.append(col.name)
     source.absent = tuple(absent)

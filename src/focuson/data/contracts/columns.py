@@ -18,6 +18,7 @@ unknown
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Literal, get_args
@@ -35,6 +36,12 @@ _SQL_TYPES: dict[str, str] = {
     "float": "DOUBLE",
 }
 _INT_LIMIT = 2**31 - 1
+
+#: The earliest plausible date of birth: no one in an extract was born before it (the oldest
+#: person on record lived 122 years). Earlier dates are placeholders or typing errors.
+EARLIEST_BIRTH = dt.date(1880, 1, 1)
+#: The earliest plausible date of any other event: the day the NHS began (5 July 1948).
+EARLIEST_EVENT = dt.date(1948, 7, 5)
 
 
 def _fmt(x: float) -> str:
@@ -77,6 +84,9 @@ class Column:
         For dates: also accept ``YYYY-MM`` (read as the first of the month).
     not_after_as_of
         For dates and timestamps: values after the dataset's ``as_of`` date are errors.
+    earliest
+        For dates and timestamps: the earliest plausible value (:data:`EARLIEST_BIRTH`,
+        :data:`EARLIEST_EVENT`); earlier values are errors.
 
     Raises
     ------
@@ -108,6 +118,7 @@ class Column:
     empty_means: str | None = None
     month_precision: bool = False
     not_after_as_of: bool = True
+    earliest: dt.date | None = None
 
     def __post_init__(self) -> None:
         where = f"column {self.name!r}"
@@ -139,6 +150,8 @@ class Column:
             raise ValueError(f"{where}: empty_means needs a nullable column")
         if self.month_precision and self.type != "date":
             raise ValueError(f"{where}: month_precision is for dates")
+        if self.earliest is not None and not self.is_temporal:
+            raise ValueError(f"{where}: only a date or timestamp has an earliest value")
 
     @property
     def sql_type(self) -> str:

@@ -34,6 +34,7 @@ from focuson.data.contracts._source import (
     attach_databases,
     detach_databases,
     open_source,
+    refuse_special_file,
 )
 from focuson.data.contracts._sql import ColumnSql, column_sql, ident, lit
 from focuson.data.contracts.columns import Column, RowRule
@@ -380,6 +381,8 @@ def _reference_codes(
             path=path,
             key=key,
         )
+    if not path.is_file():
+        refuse_special_file(path, f"{label}, {key}")
     loaders = {
         "imd": ("an IMD file", load_imd),
         "lookup": ("an LSOA lookup", load_lsoa_lookup),
@@ -454,6 +457,7 @@ class _Loader:
             self._check_rows(src)
             self._check_keys(src)
             self._check_foreign_keys(src)
+            self._check_after_birth(src)
             if src.table == "persons" and self.reference is not None:
                 self._check_reference(src)
 
@@ -601,15 +605,19 @@ class _Loader:
         for col in src.contract.columns:
             if col.name not in src.present or not col.is_temporal or not col.not_after_as_of:
                 continue
-            if col.type == "date":
-                cond = f"{ident(col.name)} > DATE '{as_of.isoformat()}'"
-                noun = "a date"
-            else:
-                cond = (
-                    f"{ident(col.name)} >= TIMESTAMP '{(as_of + dt.timedelta(days=1)).isoformat()}'"
-                )
-                noun = "a date and time"
+            noun = "a date" if col.type == "date" else "a date and time"
+            cond = f"CAST({ident(col.name)} AS DATE) > DATE '{as_of.isoformat()}'"
             expected = f"{noun} on or before the dataset's as_of date {as_of.isoformat()}"
+            tests.append((cond, col.name, expected))
+        for col in src.contract.columns:
+            if col.name not in src.present or col.earliest is None:
+                continue
+            noun = "a date" if col.type == "date" else "a date and time"
+            cond = f"CAST({ident(col.name)} AS DATE) < DATE '{col.earliest.isoformat()}'"
+            expected = (
+                f"{noun} on or after {col.earliest.isoformat()} (an earlier one is not "
+                "plausible: a placeholder or a typing error; see docs/data-contracts.md)"
+            )
             tests.append((cond, col.name, expected))
         for rule in src.contract.rules:
             if rule.column not in src.present or rule.other not in src.present:
@@ -683,6 +691,46 @@ class _Loader:
                 expected=expected,
                 count=count,
             )
+
+    def _check_after_birth(self, src: Source) -> None:
+        """No event before the person was born (before the first day of their birth month,
+        as a date of birth may be known to the month only)."""
+        persons = self.by_table.get("persons")
+        if src.table == "persons" or persons is None or "date_of_birth" not in persons.present:
+            return
+        if not any(fk.table == "persons" for fk in src.contract.foreign_keys):
+            return
+        dated = [c for c in src.contract.columns if c.is_temporal and c.name in src.present]
+        if not dated:
+            return
+        born = "date_trunc('month', p.date_of_birth)"
+        conditions = [f"CAST(s.{ident(c.name)} AS DATE) < {born}" for c in dated]
+        parts = [
+            f"min(s.rowid) FILTER (WHERE {c}), count(*) FILTER (WHERE {c})" for c in conditions
+        ]
+        row = self.con.execute(
+            f"SELECT {', '.join(parts)} FROM {self.stage(src.table)} s "
+            f"JOIN {self.stage('persons')} p ON s.person_id = p.person_id"
+        ).fetchone()
+        assert row is not None
+        failing = [
+            (int(row[2 * k]), k, int(row[2 * k + 1])) for k in range(len(dated)) if row[2 * k + 1]
+        ]
+        if not failing:
+            return
+        first, k, count = min(failing)
+        noun = "a date" if dated[k].type == "date" else "a date and time"
+        expected = (
+            f"{noun} on or after the person's date of birth (persons.date_of_birth, from the "
+            "first day of the birth month)"
+        )
+        raise src.error(
+            self._locate(src, [first])[first],
+            dated[k].name,
+            f"expected {expected}; {_rows(count)}",
+            expected=expected,
+            count=count,
+        )
 
     def _check_reference(self, src: Source) -> None:
         if "lsoa" not in src.present:

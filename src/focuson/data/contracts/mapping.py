@@ -47,13 +47,18 @@ from typing import Any, Literal, cast
 
 import yaml
 
+from focuson.data.contracts.columns import EARLIEST_EVENT
 from focuson.data.contracts.errors import DataContractError
+from focuson.data.contracts.safe_yaml import MAX_YAML_CHARACTERS, safe_load, yaml_problem
 from focuson.data.contracts.tables import CONTRACT_VERSION, CONTRACTS
 
 Format = Literal["csv", "parquet", "duckdb"]
 ReferenceKind = Literal["auto", "imd", "lookup", "lsoa11_lsoa21"]
 
 LSOA_VINTAGES = (2011, 2021)
+#: How many days after today an extract date (``as_of``) may be: a little, for clocks and time
+#: zones; a later one is a typing error (it would add empty months to every series).
+AS_OF_TOLERANCE_DAYS = 7
 REFERENCE_KINDS: tuple[str, ...] = ("auto", "imd", "lookup", "lsoa11_lsoa21")
 _TOP_KEYS = (
     "name",
@@ -258,6 +263,25 @@ class DatasetMapping:
                 path=self.path,
                 key="contract_version",
             )
+        latest = dt.date.today() + dt.timedelta(days=AS_OF_TOLERANCE_DAYS)
+        for key, day in (("as_of", self.as_of), ("coverage_from", self.coverage_from)):
+            if day is None:
+                continue
+            if day > latest:
+                raise DataContractError(
+                    f"{where}, {key}: {day.isoformat()} is in the future (today is "
+                    f"{dt.date.today().isoformat()}); expected the date of the extract, at most "
+                    f"{AS_OF_TOLERANCE_DAYS} days after today",
+                    path=self.path,
+                    key=key,
+                )
+            if day < EARLIEST_EVENT:
+                raise DataContractError(
+                    f"{where}, {key}: {day.isoformat()} is before the NHS began; expected a "
+                    f"date on or after {EARLIEST_EVENT.isoformat()}",
+                    path=self.path,
+                    key=key,
+                )
         ordered = {n: self.tables[n] for n in CONTRACTS if n in self.tables}
         object.__setattr__(self, "tables", MappingProxyType(ordered))
 
@@ -300,6 +324,12 @@ def read_mapping(path: Path | str) -> DatasetMapping:
     (datetime.date(2025, 3, 31), 'csv', 'gender')
     """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise DataContractError(
+            f"{path}: not a regular file (a folder, named pipe or device); expected a .toml, "
+            ".yaml or .yml file saved on disk",
+            path=path,
+        )
     if not path.is_file():
         raise DataContractError(
             f"{path}: mapping file not found; expected a .toml, .yaml or .yml file", path=path
@@ -323,9 +353,21 @@ def read_mapping(path: Path | str) -> DatasetMapping:
         ) from None
     data: Any
     line: int | None
+    if len(text) > MAX_YAML_CHARACTERS:
+        raise DataContractError(
+            f"{path.name}: the file holds {len(text):,} characters; expected a mapping file of "
+            f"at most {MAX_YAML_CHARACTERS:,}",
+            path=path,
+        )
     if suffix == ".toml":
         try:
             data = tomllib.loads(text)
+        except RecursionError:
+            raise DataContractError(
+                f"{path.name}: not valid TOML (arrays or tables nested too deeply); expected "
+                'key = value lines and [tables.<name>] headers, strings in "quotes"',
+                path=path,
+            ) from None
         except tomllib.TOMLDecodeError as exc:
             m = re.search(r"at line (\d+)", str(exc))
             line = int(m.group(1)) if m else None
@@ -338,12 +380,10 @@ def read_mapping(path: Path | str) -> DatasetMapping:
             ) from None
     else:
         try:
-            data = yaml.safe_load(text)
+            data = safe_load(text)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
+            line, problem = yaml_problem(exc, text)
             at = f", line {line}" if line else ""
-            problem = getattr(exc, "problem", None) or "syntax error"
             raise DataContractError(
                 f"{path.name}{at}: not valid YAML ({problem}); expected key: value lines",
                 path=path,

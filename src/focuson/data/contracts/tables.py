@@ -16,7 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from focuson.data.contracts.columns import Column, Contract, ForeignKey, RowRule
+from focuson.data.contracts.columns import (
+    EARLIEST_BIRTH,
+    EARLIEST_EVENT,
+    Column,
+    Contract,
+    ForeignKey,
+    RowRule,
+)
 from focuson.data.reference.ethnicity import NHS_ETHNIC_CATEGORY_GROUPS
 
 #: The contract version this module defines.
@@ -56,7 +63,7 @@ def _provider() -> Column:
 
 
 def _date(name: str, what: str, *, nullable: bool = False) -> Column:
-    return Column(name, "date", what, nullable=nullable)
+    return Column(name, "date", what, nullable=nullable, earliest=EARLIEST_EVENT)
 
 
 _PERSON_FK = (ForeignKey("person_id", "persons"),)
@@ -78,6 +85,7 @@ PERSONS = Contract(
             "date",
             "Date of birth; month precision is fine (YYYY-MM is read as the 1st).",
             month_precision=True,
+            earliest=EARLIEST_BIRTH,
         ),
         Column(
             "ethnicity",
@@ -170,8 +178,13 @@ AE_ATTENDANCES = Contract(
             minimum=1,
             maximum=4,
         ),
-        Column("arrival", "timestamp", "Date and time of arrival."),
-        Column("departure", "timestamp", "Date and time of departure (discharge, admission)."),
+        Column("arrival", "timestamp", "Date and time of arrival.", earliest=EARLIEST_EVENT),
+        Column(
+            "departure",
+            "timestamp",
+            "Date and time of departure (discharge, admission).",
+            earliest=EARLIEST_EVENT,
+        ),
     ),
     primary_key=("attendance_id",),
     foreign_keys=_PERSON_FK,
