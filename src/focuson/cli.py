@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ParamSpec
 
 import typer
 from rich.console import Console
@@ -13,6 +15,14 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.text import Text
 
 from focuson import __version__
+from focuson.reference_folder import find_reference_folder, is_reference_folder
+from focuson.runs.paths import check_file, mapping_path
+from focuson.runs.stopped import FolderState
+
+P = ParamSpec("P")
+#: The engines of focuson.engine.backends.ENGINES, named here so that checking one imports
+#: nothing heavy (a test keeps the two the same).
+ENGINES = ("duckdb", "pyspark", "postgres")
 
 app = typer.Typer(
     help="focuson: find, study and keep measuring health inequalities.",
@@ -20,7 +30,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-DEFAULT_DATA = Path("..") / "shared" / "data"
 STEP_NAMES = {
     "areas": "Small areas",
     "people": "People and activity",
@@ -31,6 +40,12 @@ STEP_NAMES = {
 def _console() -> Console:
     # Made per command, not at import, so the terminal width is read when the command runs.
     return Console()
+
+
+def _warn(text: str) -> None:
+    """Print a warning line to standard error, as plain text in yellow."""
+    console = Console(stderr=True, markup=False, emoji=False, highlight=False)
+    console.print(Text(text, style="yellow"), soft_wrap=True)
 
 
 def _error(lead: str, detail: object = "") -> None:
@@ -130,8 +145,6 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 def _check_engine(console: Console, engine: str, engine_url: str | None) -> None:
     """Exit 2 with what to do for an unknown engine or postgres without an address."""
-    from focuson.engine.backends import ENGINES
-
     if engine not in ENGINES:
         _error(f"--engine must be one of {', '.join(ENGINES)}, got {engine}.")
         raise typer.Exit(code=2)
@@ -142,6 +155,41 @@ def _check_engine(console: Console, engine: str, engine_url: str | None) -> None
             "(scripts/postgres.sh start DIR PORT starts a scratch server and prints one).",
         )
         raise typer.Exit(code=2)
+
+
+def _check_paths(step: str, data: Path | None, catalogue: Path | None, imd: Path | None) -> None:
+    """Exit 2 saying what to give for a DATA, --catalogue or --imd that is not there.
+
+    Checked before the data libraries are imported, so a wrong path answers at once.
+    """
+    try:
+        if data is not None:
+            mapping_path(data)
+        check_file(catalogue, "--catalogue")
+        check_file(imd, "--imd")
+    except FileNotFoundError as exc:
+        _error(f"Cannot run {step}:", exc)
+        raise typer.Exit(code=2) from exc
+
+
+def _stops_cleanly(command: Callable[P, None]) -> Callable[P, None]:
+    """Make Ctrl-C end ``command`` with one line saying what is left in its ``out`` folder
+    (the previous results, nothing, or part of this run) and exit status 130."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        out = kwargs.get("out")
+        before = FolderState.of(out) if isinstance(out, Path) else None
+        try:
+            command(*args, **kwargs)
+        except KeyboardInterrupt:
+            if before is None:
+                _error("Stopped.")
+            else:
+                _error(FolderState.of(before.folder).stopped_line(before))
+            raise typer.Exit(code=130) from None
+
+    return wrapper
 
 
 def _has_screen() -> bool:
@@ -182,14 +230,6 @@ def main(
     """focuson: find, study and keep measuring health inequalities."""
 
 
-def _reference_dir(given: Path | None) -> Path | None:
-    """The reference data folder: as given, else $FOCUSON_REFERENCE_DATA or ../shared/data."""
-    if given is not None:
-        return given
-    default = Path(os.environ.get("FOCUSON_REFERENCE_DATA", DEFAULT_DATA))
-    return default if (default / "imd").is_dir() else None
-
-
 class _Bar:
     """Turns the generator's ``(step, done, total)`` callbacks into a rich progress bar."""
 
@@ -215,6 +255,7 @@ def _progress(console: Console) -> Progress:
 
 
 @app.command()
+@_stops_cleanly
 def synth(
     out: Annotated[Path, typer.Option(help="Folder to write the Parquet tables to.")],
     scale: Annotated[
@@ -224,23 +265,33 @@ def synth(
     reference: Annotated[
         Path | None,
         typer.Option(
-            help="Reference data folder for real LSOAs, IMD and populations. "
-            "Default: $FOCUSON_REFERENCE_DATA or ../shared/data when present, else built-in "
-            "borough profiles."
+            "--reference-data",
+            "--reference",
+            help="Reference data folder (holding imd/) for real LSOAs, IMD and populations. "
+            "Default: $FOCUSON_REFERENCE_DATA, else shared/data beside the focuson checkout "
+            "(whatever the working directory); without either, built-in borough profiles, "
+            "with a warning.",
         ),
     ] = None,
 ) -> None:
     """Generate a synthetic North West London population with planted inequalities."""
-    from focuson.data.synthetic import DEFAULT_SEED, generate
-
     console = _console()
     if not 0 < scale <= 20:
         _error(f"--scale must be above 0 and at most 20, got {scale}.")
         raise typer.Exit(code=2)
-    reference_dir = _reference_dir(reference)
-    if reference is not None and not reference.is_dir():
-        _error(f"No reference data folder at {reference}.")
+    found = find_reference_folder(reference)
+    reference_dir = found.path
+    if reference is not None and not is_reference_folder(found.looked_at):
+        _error(
+            f"No reference data folder at {reference}:",
+            "it holds no imd/ folder. Give --reference-data the folder holding imd/ and "
+            "population/.",
+        )
         raise typer.Exit(code=2)
+    if reference_dir is None:
+        _warn(found.fallback_warning(option="--reference-data", used="built-in borough profiles"))
+    from focuson.data.synthetic import DEFAULT_SEED, generate
+
     with _progress(console) as progress:
         summary = generate(
             out,
@@ -258,6 +309,7 @@ def synth(
 
 
 @app.command(name="find")
+@_stops_cleanly
 def find_command(
     out: Annotated[Path, typer.Option(help="Results folder to write.")],
     data: DataArgument = None,
@@ -272,12 +324,13 @@ def find_command(
     report: Annotated[bool, typer.Option(help="Also write report.html.")] = True,
 ) -> None:
     """Find inequalities: every indicator by every breakdown, compared, ranked, protected."""
-    from focuson import console_tables
-    from focuson.runs.find import run_find
-
     console = _console()
     _check_data(console, data, in_engine)
     _check_engine(console, engine, engine_url)
+    _check_paths("Find", data, catalogue, imd)
+    from focuson import console_tables
+    from focuson.runs.find import run_find
+
     try:
         with console.status("Starting...") as status:
             run = run_find(
@@ -308,6 +361,7 @@ def find_command(
 
 
 @app.command()
+@_stops_cleanly
 def monitor(
     out: Annotated[Path, typer.Option(help="Results folder; history is kept in out/monitor.")],
     data: DataArgument = None,
@@ -326,14 +380,15 @@ def monitor(
     coverage_from: CoverageOption = None,
 ) -> None:
     """Ongoing measurement: SPC on levels and on gaps, and alerts for new or widening gaps."""
-    from focuson.runs.monitor import run_monitor
-
     console = _console()
     _check_data(console, data, in_engine)
     _check_engine(console, engine, engine_url)
     if run_length not in (6, 7):
         _error(f"--run-length must be 6 or 7, got {run_length}.")
         raise typer.Exit(code=2)
+    _check_paths("Monitor", data, catalogue, imd)
+    from focuson.runs.monitor import run_monitor
+
     try:
         with console.status("Starting...") as status:
             run = run_monitor(
@@ -368,12 +423,16 @@ def monitor(
 
 
 @app.command()
+@_stops_cleanly
 def demo(
     data: Annotated[
         Path | None,
         typer.Option(
-            help="Folder with the reference data (imd/, population/). "
-            "Default: $FOCUSON_REFERENCE_DATA or ../shared/data."
+            "--data",
+            "--reference-data",
+            help="Folder with the reference data (imd/, population/). Default: "
+            "$FOCUSON_REFERENCE_DATA, else shared/data beside the focuson checkout (whatever "
+            "the working directory).",
         ),
     ] = None,
     out: Annotated[Path, typer.Option(help="Where the synthetic population is written.")] = Path(
@@ -398,12 +457,9 @@ def demo(
     Then, when the reference data folder is present, statistics on real North West London data
     (% of residents aged 65+ by IMD decile, with the SII in two flavours).
     """
-    from focuson import console_tables
-    from focuson.demo_population import DemoDataError, compute, england_decile_population
-    from focuson.demo_waits import run
-
     console = _console()
-    reference_dir = _reference_dir(data)
+    found_reference = find_reference_folder(data, option="--data")
+    reference_dir = found_reference.path
     if data is not None and not (data / "imd").is_dir():
         _error(
             "Cannot run the demo:",
@@ -411,6 +467,9 @@ def demo(
             "(the one with imd/ and population/ inside).",
         )
         raise typer.Exit(code=2)
+    from focuson import console_tables
+    from focuson.demo_population import DemoDataError, compute, england_decile_population
+    from focuson.demo_waits import run
 
     national = None
     if reference_dir is not None:
@@ -462,9 +521,10 @@ def demo(
     console.print("[bold]3. Real reference data[/bold]")
     if reference_dir is None:
         console.print(
-            "[yellow]No reference data folder found[/yellow] (../shared/data or "
-            "$FOCUSON_REFERENCE_DATA); showing made-up (synthetic) data instead. Give --data to "
-            "use the real IMD and population files."
+            Text("No reference data folder found", style="yellow").append(
+                f" at {found_reference.where()}; showing made-up (synthetic) data instead. Give "
+                "--data or set FOCUSON_REFERENCE_DATA to use the real IMD and population files."
+            )
         )
     console.print(console_tables.population_by_decile(table, synthetic=synthetic))
     console.print(f"(--borough NAME shows another borough; {borough} shown.)")

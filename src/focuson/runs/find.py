@@ -45,6 +45,7 @@ from focuson.engine.backends import ENGINES, connect, copy_dataset, describe_eng
 from focuson.find.findings import FindResult, find, top_findings
 from focuson.find.results import write_results
 from focuson.reports import write_find_report
+from focuson.runs.paths import mapping_path
 
 Step = Callable[[str], None]
 ENGINE_NAMES = {"duckdb": "DuckDB", "pyspark": "Spark", "postgres": "PostgreSQL"}
@@ -61,21 +62,6 @@ class FindRun:
     manifest: dict[str, Any]
     aggregate_rows: int
     report: Path | None
-
-
-def mapping_path(data: Path) -> Path:
-    """A mapping file, or a folder holding ``focuson.toml`` (as ``focuson synth`` writes)."""
-    if data.is_dir():
-        for name in ("focuson.toml", "focuson.yaml", "focuson.yml"):
-            if (data / name).is_file():
-                return data / name
-        raise FileNotFoundError(
-            f"{data}: no focuson.toml in this folder; give the mapping file of your tables "
-            "(see docs/data-contracts.md) or a folder written by focuson synth"
-        )
-    if not data.is_file():
-        raise FileNotFoundError(f"{data}: no such mapping file or folder")
-    return data
 
 
 def _sha256(path: Path) -> str:
