@@ -118,11 +118,27 @@ def test_ties_for_best_warn_and_take_first_compat_takes_largest_population():
     assert_allclose(est.value, compat.value)
 
 
-def test_absent_subgroups_of_ragged_settings_are_ignored():
+def test_missing_reference_with_zero_population_is_an_error_unless_forced():
+    # The most advantaged subgroup has no estimate (and no people): dropping it silently would
+    # move the reference to the next subgroup. healthequal's rule: an error unless forced.
     y = np.array([[20.0, 30.0, 40.0, np.nan], [20.0, 30.0, 40.0, 50.0]])
     pop = np.array([[1.0, 1.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
-    est = par(y, pop, favourable=True, ordered=True, scale=100)
+    for measure in (par, paf):
+        with pytest.raises(ValueError, match=r"needs an estimate.*setting 0 \(subgroup 3\)"):
+            measure(y, pop, favourable=True, ordered=True, scale=100)
+    est = par(y, pop, favourable=True, ordered=True, scale=100, force=True)
     assert_allclose(est.value, [10.0, 15.0])
+    assert est.extras["reference_subgroup"].tolist() == [2.0, 3.0]
+    assert est.dropped.tolist() == [[False, False, False, True], [False] * 4]
+
+
+def test_nonordered_missing_best_with_zero_population_counts_towards_15_percent():
+    # 1 of 5 subgroups (20%) without an estimate: an error unless forced, population or not.
+    y, pop = [20.0, 30.0, 40.0, 50.0, np.nan], [1.0, 1.0, 1.0, 1.0, 0.0]
+    with pytest.raises(ValueError, match=r"missing for more than 15%.*force=True"):
+        paf(y, pop, favourable=True, ordered=False, scale=100)
+    est = paf(y, pop, favourable=True, ordered=False, scale=100, force=True)
+    assert est.dropped.tolist() == [[False] * 4 + [True]]
 
 
 def test_ordered_missing_estimate_needs_force_and_force_drops_it():

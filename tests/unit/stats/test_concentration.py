@@ -130,10 +130,13 @@ def test_forced_gap_is_an_error_with_pop_only():
     assert np.isfinite(est.value[0])
 
 
-def test_ragged_settings_with_absent_subgroups():
+def test_subgroup_without_estimate_and_population_needs_force_and_is_reported():
     y = np.array([[20.0, 30.0, 40.0, np.nan], [20.0, 30.0, 40.0, 50.0]])
     pop = np.array([[1.0, 2.0, 3.0, 0.0], [1.0, 2.0, 3.0, 4.0]])
-    est = aci(y, pop)
+    with pytest.raises(ValueError, match=r"aci needs an estimate.*setting 0 \(subgroup 3\)"):
+        aci(y, pop)
+    est = aci(y, pop, force=True)
+    assert est.dropped.tolist() == [[False, False, False, True], [False] * 4]
     assert_allclose(est.value[0], aci(y[0, :3], pop[0, :3]).value[0])
     assert_allclose(est.value[1], aci(y[1], pop[1]).value[0])
 

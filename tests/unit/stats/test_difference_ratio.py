@@ -74,12 +74,18 @@ def test_difference_per_setting_flags_and_references():
     assert est.value.tolist() == [20.0, 15.0, 5.0]
 
 
-def test_difference_ordered_uses_last_present_column_of_ragged_settings():
-    # a quintile setting in a decile-wide matrix: absent columns have NaN estimate and pop 0
+def test_difference_ordered_never_compares_one_step_inward_from_a_missing_end():
+    # An end subgroup without an estimate (even with population 0) makes D NA with a reason, as
+    # healthequal's NA does; it is never silently replaced by the next subgroup.
     y = np.array([[10.0, 20, 30, 40, 50, np.nan, np.nan], [1, 2, 3, 4, 5, 6, 7]])
     pop = np.array([[1.0, 1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 1, 1, 1]])
     est = difference(y, favourable=True, ordered=True, pop=pop)
-    assert est.value.tolist() == [40.0, 6.0]
+    assert np.isnan(est.value[0]) and est.value[1] == 6.0
+    assert est.reason.tolist() == ["estimate missing for a compared subgroup", ""]
+    assert est.dropped[0].tolist() == [False] * 5 + [True] * 2
+    # a subgroup in the middle is not compared, so D is given
+    middle = difference([10.0, np.nan, 30.0], favourable=True, ordered=True, pop=[1, 0, 1])
+    assert middle.value.tolist() == [20.0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,8 +200,6 @@ def test_ratio_without_se_has_na_interval():
          r"reference: points at an absent subgroup in setting 0"),
         ({"y": [[1.0, 2.0], [1.0, np.nan]], "pop": [[1, 1], [1, 0]]},
          r"y: difference needs estimates for at least 2 subgroups; fewer in setting 1"),
-        ({"y": [[1.0, np.nan, 3.0]], "ordered": True, "pop": [[1, 0, 1]]},
-         r"y: subgroup orders must be consecutive.*setting 0"),
         ({"y": [[np.nan, 1.0, np.nan]]}, r"y: difference needs estimates for at least 2"),
         ({"y": [[1.0, 2.0]], "confidence": 0.5}, r"confidence:"),
         ({"y": [[1.0, 2.0]], "compat": "healthequal-1.0.0"}, r"compat: expected None"),

@@ -106,6 +106,9 @@ def test_absent_subgroups_of_ragged_settings():
     pop = np.array([[1.0, 2.0, 3.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0, 5.0]])
     est = ti(y, None, pop)
     assert_allclose(est.value[0], ti(y[0, :3], None, pop[0, :3]).value[0])
+    # the subgroups left out are reported, never dropped without a word
+    for measure in (ti(y, None, pop), mld(y, None, pop), bgv(y, None, pop)):
+        assert measure.dropped.tolist() == [[False] * 3 + [True] * 2, [False] * 5]
 
 
 def test_zero_population_in_used_subgroups_gives_na_with_reason():

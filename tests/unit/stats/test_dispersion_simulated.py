@@ -215,6 +215,7 @@ def test_absent_subgroups_pad_the_matrix_without_effect():
         padded = func(padded_y, padded_se, padded_pop, scale=100, **kw)
         assert_allclose(padded.value, plain.value, rtol=1e-13)
         assert padded.extras["subgroups"].tolist() == [5.0]
+        assert padded.dropped.tolist() == [[False] * Y.size + [True, True]]  # said, not silent
 
 
 def test_up_to_15_percent_missing_is_dropped_silently():

@@ -195,11 +195,18 @@ def test_linear_rii_undefined_when_fitted_value_at_rank_0_not_positive():
     assert not np.isnan(sii.value[0])
 
 
-def test_absent_subgroups_pad_settings_of_different_sizes():
+def test_subgroups_without_estimate_and_population_need_force_and_are_reported():
+    # healthequal: any NA estimate on an ordered dimension is an error unless forced, whatever
+    # the population; silently dropping the last columns would change the slope's ends.
+    y, pop = np.append(Y, [np.nan] * 5), np.append(POP, [0.0] * 5)
+    with pytest.raises(ValueError, match=r"needs an estimate.*subgroups 5, 6, 7, 8, 9.*force"):
+        sii_who(y, pop=pop, scale=100)
     quint = sii_who(Y, pop=POP, scale=100)
-    padded = sii_who(np.append(Y, [np.nan] * 5), pop=np.append(POP, [0.0] * 5), scale=100)
+    padded = sii_who(y, pop=pop, scale=100, force=True)
     assert_allclose(padded.value, quint.value, rtol=1e-12)
     assert_allclose(padded.extras["se"], quint.extras["se"], rtol=1e-12)
+    assert padded.dropped.tolist() == [[False] * 5 + [True] * 5]
+    assert rii_who(y, pop=pop, scale=100, force=True).dropped[0, 5:].all()
 
 
 def test_missing_estimate_is_an_error_unless_forced():
@@ -241,6 +248,10 @@ def test_population_zero_among_subgroups_with_estimates_is_na():
         ),
         (
             lambda: sii_who([10.0, np.nan, 30.0, 40.0], pop=[5, 0, 5, 5], scale=100),
+            r"needs an estimate for every subgroup.*setting 0 \(subgroup 1\)",
+        ),
+        (
+            lambda: sii_who([10.0, np.nan, 30.0, 40.0], pop=[5, 0, 5, 5], scale=100, force=True),
             "must be consecutive",
         ),
         (lambda: sii_who(Y, pop=POP[:4], scale=100), "one shape"),

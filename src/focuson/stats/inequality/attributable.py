@@ -57,7 +57,10 @@ def _attributable(
     fav = flags("favourable", favourable, n_set)
     is_ordered = _ordered_flag(ordered)
     scale_s = _positive("scale", scale, n_set)
-    included = _included(inp, ordered=is_ordered, force=force, measure=kind)
+    # A subgroup without an estimate counts as missing even with population 0: dropping it could
+    # move the reference subgroup (the most advantaged, or the best), so healthequal's rule
+    # applies: an error unless force=True, and the dropped subgroups are reported.
+    included = _included(inp, ordered=is_ordered, force=force, measure=kind, absent_missing=True)
     if is_ordered:
         _check_consecutive("y", included)
     _require(included, 3, kind)
@@ -168,6 +171,7 @@ def _attributable(
             "truncated": (truncated & ok).astype(np.float64),
             "tied": tied.astype(np.float64),
         },
+        dropped=~included,
     )
 
 
@@ -192,7 +196,8 @@ def paf(
         (column 0) to the most advantaged.
     pop
         Subgroup populations (same shape). When given, mu is the population-weighted mean and
-        the confidence interval is computed; zero marks an absent subgroup (NaN estimate).
+        the confidence interval is computed. A NaN estimate is missing even where the
+        population is 0: leaving it out could move the reference subgroup.
     favourable
         1/True if higher is better (per setting or one value).
     ordered
@@ -205,7 +210,8 @@ def paf(
     confidence
         One or more confidence levels.
     force
-        Drop missing estimates: any on an ordered dimension, more than 15% on a non-ordered one.
+        Drop missing estimates (NaN, whatever the population): any on an ordered dimension,
+        more than 15% on a non-ordered one. Without it those are errors, as in healthequal.
     compat
         ``"healthequal-1.0.1"``: interval from the se of the fraction (about 100 times too
         narrow), and the largest population among tied best subgroups.
@@ -215,7 +221,8 @@ def paf(
     Estimate
         ``statistic="paf"`` (a percentage); ``extras``: ``se``, ``mu``, ``reference_estimate``,
         ``reference_subgroup`` (column), ``truncated`` (1 where the estimate was set to 0) and
-        ``tied``. ``method`` names the source of mu.
+        ``tied``. ``method`` names the source of mu. ``dropped`` (settings x subgroups) marks
+        the subgroups left out for want of an estimate.
 
     Raises
     ------

@@ -148,6 +148,7 @@ def _concentration(
         method=_label(f"healthequal 1.0.1 {kind}, ", method_text, is_compat),
         reason=reason,
         extras={"se": se, "mu": np.where(ok, mu, np.nan)},
+        dropped=~included,
     )
 
 
@@ -170,7 +171,7 @@ def aci(
         to the most advantaged.
     pop
         Subgroup populations (same shape); ``None`` weights every subgroup 1, as healthequal.
-        Zero marks an absent subgroup (NaN estimate).
+        A NaN estimate is missing whatever the population (``force=True`` drops it).
     lmin, lmax
         Limits of a bounded indicator (per setting or one value); the estimates are first
         rescaled to (y - lmin) / (lmax - lmin) and the ACI stays on that 0-1 scale.

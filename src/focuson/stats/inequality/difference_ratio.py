@@ -4,12 +4,18 @@ The module also holds the input handling shared by focuson's closed-form healthe
 (:mod:`.attributable`, :mod:`.concentration`, :mod:`.dispersion_analytic`): which subgroups exist,
 which estimates are missing, the healthequal missing-data rules and the normal intervals.
 
-Subgroups that exist and subgroups that are absent
---------------------------------------------------
-Inputs are settings x subgroups matrices. A subgroup is *absent* from a setting (a ragged matrix:
+Subgroups without an estimate
+-----------------------------
+Inputs are settings x subgroups matrices; a NaN estimate means the subgroup has no estimate.
+For ordered dimensions, and for PAF and PAR whatever the dimension, every NaN estimate is
+missing, as in healthequal, population or not: an ordered measure refuses it unless
+``force=True`` (which drops it), and PAF/PAR apply healthequal's rule for their dimension. Those
+are the measures whose reference or end subgroups would otherwise move without a word.
+For the other non-ordered measures a subgroup is *absent* from a setting (a ragged matrix:
 settings with different numbers of subgroups) when its estimate is NaN **and** its population is
-0. A subgroup with a population but a NaN estimate is *present with a missing estimate*, and the
-healthequal missing-data rules apply to it. Without ``pop`` every NaN estimate counts as missing.
+0, as a subgroup with no people has no row in healthequal's long input; it does not count
+towards the 15% of missing estimates. Without ``pop`` every NaN estimate counts as missing.
+Every measure says which subgroups it left out in ``Estimate.dropped`` (settings x subgroups).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from focuson.stats.inequality._subgroups import (
     as_matrix,
     check_population,
     compat_mode,
+    describe_cells,
     describe_settings,
     flags,
     per_setting,
@@ -61,6 +68,12 @@ class _Inputs:
     pop: Matrix | None
     rows: BoolMatrix  # the subgroup exists in the setting (not absent)
     missing: BoolMatrix  # the subgroup exists but its estimate is NaN
+    absent: BoolMatrix  # NaN estimate and population 0 (a ragged setting)
+
+    @property
+    def dropped(self) -> BoolMatrix:
+        """The subgroups a measure leaves out: every one without an estimate."""
+        return np.asarray(np.isnan(self.y))
 
     @property
     def settings(self) -> int:
@@ -91,7 +104,7 @@ def _inputs(y: ArrayLike, se: ArrayLike | None = None, pop: ArrayLike | None = N
     else:
         absent = np.zeros(ym.shape, dtype=bool)
     rows = ~absent
-    return _Inputs(ym, sem, popm, rows, np.isnan(ym) & rows)
+    return _Inputs(ym, sem, popm, rows, np.isnan(ym) & rows, absent)
 
 
 def _ordered_flag(ordered: object) -> bool:
@@ -112,24 +125,32 @@ def _positive(name: str, values: ArrayLike, settings: int) -> FloatArray:
     return arr
 
 
-def _included(inp: _Inputs, *, ordered: bool, force: bool, measure: str) -> BoolMatrix:
+def _included(
+    inp: _Inputs, *, ordered: bool, force: bool, measure: str, absent_missing: bool = False
+) -> BoolMatrix:
     """Apply healthequal's missing-estimate rules; return the subgroups that enter the measure.
 
-    Ordered measures: any missing estimate is an error unless ``force``, which drops it.
-    Non-ordered measures: missing estimates are dropped silently up to 15% of the subgroups;
-    above that it is an error unless ``force``.
+    Ordered measures: any NaN estimate (population or not) is an error unless ``force``, which
+    drops it. Non-ordered measures: missing estimates are dropped up to 15% of the subgroups
+    (reported in ``Estimate.dropped``); above that it is an error unless ``force``. Absent
+    subgroups (NaN estimate, population 0) count as missing for ordered measures and when
+    ``absent_missing`` (PAF/PAR, whose reference subgroup they could move).
     """
-    missing_count = inp.missing.sum(axis=1)
+    counts_absent = ordered or absent_missing
+    missing = (inp.missing | inp.absent) if counts_absent else inp.missing
+    missing_count = missing.sum(axis=1)
     if ordered:
         bad = (missing_count > 0) & (not force)
         if np.any(bad):
             raise ValueError(
                 f"y: {measure} needs an estimate for every subgroup of an ordered dimension; "
-                f"missing in {describe_settings(bad)} (pass force=True to drop them)"
+                f"missing in {describe_cells(missing & bad[:, np.newaxis])} "
+                "(pass force=True to drop them)"
             )
     else:
+        subgroups = (inp.rows | inp.absent) if counts_absent else inp.rows
         with np.errstate(invalid="ignore", divide="ignore"):
-            share = missing_count / inp.rows.sum(axis=1)
+            share = missing_count / subgroups.sum(axis=1)
         bad = (share > MISSING_SHARE) & (not force)
         if np.any(bad):
             hint = " (pass force=True to drop them)" if measure != "bgv" else ""
@@ -137,7 +158,7 @@ def _included(inp: _Inputs, *, ordered: bool, force: bool, measure: str) -> Bool
                 f"y: estimates are missing for more than 15% of subgroups in "
                 f"{describe_settings(bad)}{hint}"
             )
-    return inp.rows & ~inp.missing
+    return ~inp.dropped
 
 
 def _check_consecutive(name: str, included: BoolMatrix) -> None:
@@ -235,9 +256,10 @@ def _pair(
     tied = np.zeros(n_set, dtype=bool)
 
     if is_ordered:
-        _check_consecutive("y", inp.rows)
-        first = np.argmax(inp.rows, axis=1)
-        last = n_sub - 1 - np.argmax(inp.rows[:, ::-1], axis=1)
+        # The ends of an ordered dimension are its first and last columns: a subgroup there
+        # without an estimate makes D/R NA (healthequal), never a comparison one step inward.
+        first = np.zeros(n_set, dtype=np.intp)
+        last = np.full(n_set, n_sub - 1, dtype=np.intp)
         i1 = np.where(fav, last, first)
         i2 = np.where(fav, first, last)
         variant = np.where(
@@ -344,8 +366,9 @@ def difference(
         Column of the reference subgroup per setting (or one value); -1 for none. Ignored for
         ordered dimensions, as in healthequal.
     pop
-        Optional populations, only used to tell absent subgroups (NaN estimate and zero
-        population) from missing estimates.
+        Optional populations, only used for non-ordered dimensions to tell absent subgroups
+        (NaN estimate and zero population) from missing estimates. For an ordered dimension
+        the compared subgroups are the first and last columns whatever their population.
     confidence
         One or more confidence levels.
     compat
@@ -357,12 +380,13 @@ def difference(
         ``statistic="difference"``; ``extras`` holds ``se`` (sqrt(s1^2 + s2^2)), ``y1``, ``y2``,
         the compared columns ``subgroup1``/``subgroup2`` and ``tied``. D is NA with a reason when
         a compared estimate is missing; the intervals are NA when a compared se is missing.
+        ``dropped`` marks the subgroups without an estimate (never compared).
 
     Raises
     ------
     ValueError
         All estimates missing, fewer than two subgroups, flags not 0/1, a reference column out of
-        range or pointing at an absent subgroup, gaps in the orders of an ordered dimension.
+        range or pointing at an absent subgroup.
 
     Notes
     -----
@@ -408,6 +432,7 @@ def difference(
         method=_label("healthequal 1.0.1 d, ", pair.variant, is_compat),
         reason=pair.reason,
         extras=_pair_extras(pair, d_se, y1, y2),
+        dropped=inp.dropped,
     )
 
 
@@ -487,4 +512,5 @@ def ratio(
         method=_label("healthequal 1.0.1 r, ", pair.variant, is_compat),
         reason=reason,
         extras=_pair_extras(pair, log_se, y1, y2),
+        dropped=inp.dropped,
     )

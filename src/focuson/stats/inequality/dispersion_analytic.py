@@ -64,6 +64,7 @@ def _finish(
     note: str,
     compat: bool,
     extras: dict[str, FloatArray] | None = None,
+    dropped: NDArray[np.bool_] | None = None,
 ) -> Estimate:
     ok = reason == ""
     value = np.where(ok, value, np.nan)
@@ -78,6 +79,7 @@ def _finish(
         method=_label(f"healthequal 1.0.1 {kind}, ", parts, compat),
         reason=reason,
         extras={"se": se, "mu": np.where(ok, mu, np.nan), **(extras or {})},
+        dropped=dropped,
     )
 
 
@@ -154,7 +156,16 @@ def bgv(
         )
         se_bgv = np.sqrt(var)
     return _finish(
-        "bgv", value, se_bgv, mu, reason, no_se, levels, "population-weighted", is_compat
+        "bgv",
+        value,
+        se_bgv,
+        mu,
+        reason,
+        no_se,
+        levels,
+        "population-weighted",
+        is_compat,
+        dropped=~included,
     )
 
 
@@ -211,6 +222,7 @@ def _log_measure(
         note,
         is_compat,
         {"zero_replaced": zero.any(axis=1).astype(np.float64)},
+        dropped=~included,
     )
 
 

@@ -22,6 +22,9 @@ The simulation uses common random numbers: one matrix of uniforms, drawn from
 function. A setting's interval therefore does not depend on which other settings share the call,
 and settings are processed in blocks so that memory stays bounded.
 
+Every measure reports the subgroups it left out for want of an estimate, absent or missing, in
+``Estimate.dropped`` (settings x subgroups).
+
 References
 ----------
 Ahn J, Harper S, Yu M, Feuer EJ, Liu B. Improved Monte Carlo methods for estimating confidence
@@ -611,6 +614,7 @@ def _run(
         method=method,
         reason=reason,
         extras=extras,
+        dropped=~present,
     )
 
 

@@ -90,6 +90,7 @@ class _Fit:
     reason: NDArray[np.object_]
     model: Model
     compat: bool
+    dropped: BoolArray  # subgroups left out for want of an estimate
 
 
 def _data_scale(y: FloatArray, present: BoolArray) -> FloatArray:
@@ -134,13 +135,14 @@ def _fit(
         check_population(pm)
 
     present = ~np.isnan(ym)
-    # A NaN estimate with population 0 is an absent subgroup; otherwise the estimate is missing.
-    absent = np.asarray(~present & (pm == 0)) if pm is not None else np.zeros_like(present)
-    missing = np.asarray((~present & ~absent).any(axis=1))
+    # Every NaN estimate is missing, population or not, as in healthequal: leaving out an end
+    # subgroup would change the slope without a word, so it takes force=True (and is reported).
+    missing = np.asarray((~present).any(axis=1))
     if (missing & (not force)).any():
         raise ValueError(
             "y: the SII/RII needs an estimate for every subgroup of an ordered dimension; "
-            f"missing in {describe_settings(missing)} (pass force=True to drop them)"
+            f"missing in {describe_cells(~present & missing[:, np.newaxis])} "
+            "(pass force=True to drop them)"
         )
     yfill = np.where(present, ym, 0.0)
     count = present.sum(axis=1).astype(np.float64)
@@ -281,6 +283,7 @@ def _fit(
         reason=reason,
         model="logistic" if logistic else "linear",
         compat=is_compat,
+        dropped=~present,
     )
 
 
@@ -399,8 +402,8 @@ def sii_who(
     ----------
     y
         Subgroup estimates, settings x subgroups, columns from the most disadvantaged (column 0,
-        e.g. IMD quintile 1) to the most advantaged. NaN with population 0 marks an absent
-        subgroup; any other NaN is a missing estimate.
+        e.g. IMD quintile 1) to the most advantaged. NaN is a missing estimate, whatever the
+        population: an error unless ``force=True``, as in healthequal.
     se
         Standard errors of the estimates. The WHO SII does not use them (nor does healthequal);
         they are accepted so every inequality measure takes (y, se, pop), and only checked.
@@ -416,6 +419,7 @@ def sii_who(
         One or more confidence levels.
     force
         Drop missing estimates (healthequal's ``force = TRUE``); without it they are an error.
+        ``Estimate.dropped`` (settings x subgroups) marks the subgroups dropped.
     compat
         ``"healthequal-1.0.1"`` reproduces the package: scale guessed from the data when not
         given, populations rounded up, counts rounded (NA when out of range, even for the linear
@@ -493,6 +497,7 @@ def sii_who(
             "rank1": s * mu1,
             "subgroups": fit.subgroups,
         },
+        dropped=fit.dropped,
     )
 
 
@@ -603,4 +608,5 @@ def rii_who(
             "rank1": np.where(ok, s * mu1, np.nan),
             "subgroups": np.where(ok, fit.subgroups, np.nan),
         },
+        dropped=fit.dropped,
     )
