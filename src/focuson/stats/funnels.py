@@ -40,7 +40,7 @@ from focuson.stats._checks import (
     finite_where_present,
     non_negative,
 )
-from focuson.stats.estimate import add_reason, reasons
+from focuson.stats.estimate import add_reason, filled, reasons
 from focuson.stats.intervals import poisson_limits
 
 FloatArray = NDArray[np.float64]
@@ -145,8 +145,8 @@ class FunnelLimits:
             cols[f"{name}_limit"] = getattr(self, name)
         if self.baseline is not None:
             cols["baseline"] = np.full(len(self), self.baseline)
-        cols["statistic"] = np.full(len(self), self.statistic, dtype=object)
-        cols["method"] = np.full(len(self), self.method, dtype=object)
+        cols["statistic"] = filled(len(self), self.statistic)
+        cols["method"] = filled(len(self), self.method)
         return cols
 
 

@@ -275,7 +275,7 @@ def life_expectancy(
         value=value[:, selected].ravel(),
         intervals=intervals,
         statistic="life expectancy",
-        method=np.full(G * k, METHOD, dtype=object),
+        method=METHOD,
         reason=elem_reason[:, selected].ravel(),
         extras={
             "group": np.repeat(np.arange(G, dtype=np.float64), k),

@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from focuson.stats._checks import as_float, describe_groups
 from focuson.stats._groups import group_codes
+from focuson.stats.estimate import filled
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -183,7 +184,7 @@ def assign_quantiles(
     too_few = n_values < nq
     quantile = np.where(too_few | missing, np.nan, quantile)
 
-    reason = np.full(size, "", dtype=object)
+    reason = filled(size, "")
     reason[missing] = "value missing"
     reason[too_few & ~missing] = (
         f"group has fewer non-missing values than the {nq} quantiles requested"

@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from focuson.stats.estimate import Estimate, add_reason, reasons
+from focuson.stats.estimate import Estimate, add_reason, filled, reasons
 from focuson.stats.inequality._subgroups import Compat, compat_mode, describe_settings, per_setting
 from focuson.stats.inequality.difference_ratio import (
     BoolMatrix,
@@ -140,7 +140,7 @@ def _concentration(
         parts.append(f"{correction} correction")
     if inp.pop is None:
         parts.append("no pop: every subgroup weighted 1")
-    method_text = np.full(n_set, "; ".join(parts), dtype=object)
+    method_text = filled(n_set, "; ".join(parts))
     return Estimate(
         value=value,
         intervals=_normal_intervals(value, se, levels),

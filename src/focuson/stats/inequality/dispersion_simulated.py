@@ -44,7 +44,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
 from focuson.stats._checks import confidence_levels
-from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
+from focuson.stats.estimate import Estimate, Interval, add_reason, filled, reasons
 from focuson.stats.inequality._subgroups import (
     Compat,
     as_matrix,
@@ -548,7 +548,7 @@ def _run(
 
     # ---- intervals --------------------------------------------------------------------------
     upper = np.where(scales == 100, 100.0, np.inf)
-    method = np.full(n, "", dtype=object)
+    method = filled(n, "")
     label = f"healthequal 1.0.1 {measure.name}" + (" (compat)" if is_compat else "")
     if sm is None:
         can_sim = np.zeros(n, dtype=bool)

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from focuson.stats._checks import confidence_levels
-from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
+from focuson.stats.estimate import Estimate, Interval, add_reason, filled, reasons
 from focuson.stats.inequality._subgroups import as_matrix, describe_settings, same_shape
 from focuson.stats.inequality.sii_ohid import (
     DEFAULT_SEED,
@@ -299,7 +299,7 @@ def sii_nhse(
         f"NHS England NE&Y new SII, national ranks{', flipped' if flip else ''}, simulation "
         f"{reps_label(repetitions)} reps, seed {seed}"
     )
-    method = np.full(settings, method_text, dtype=object)
+    method = filled(settings, method_text)
     kth = sorted({p for pair in positions.values() for p in pair})
     limits = np.full((settings, len(kth)), np.nan)
     if lower_m is None or upper_m is None:
@@ -354,7 +354,7 @@ def sii_nhse(
         value=np.where(rii_reason == "", ratio, np.nan),
         intervals={},
         statistic=f"relative index of inequality ({_FLAVOUR})",
-        method=np.full(settings, f"{_FLAVOUR}{', flipped' if flip else ''}, no CI", dtype=object),
+        method=f"{_FLAVOUR}{', flipped' if flip else ''}, no CI",
         reason=rii_reason,
     )
     return sii_est, rii_est

@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
 from focuson.stats._checks import confidence_levels
-from focuson.stats.estimate import Estimate, Interval, add_reason, level_label, reasons
+from focuson.stats.estimate import Estimate, Interval, add_reason, filled, level_label, reasons
 from focuson.stats.inequality._subgroups import as_matrix, describe_settings, same_shape
 
 FloatArray = NDArray[np.float64]
@@ -657,7 +657,7 @@ def sii_ohid(
         method_text += f", fitted on the {scale} scale"
     if reliability_stat:
         method_text += ", reliability: 10 sample sets"
-    method = np.full(settings, method_text, dtype=object)
+    method = filled(settings, method_text)
 
     sii_out, rii_out, sii_extras, rii_extras = _collect(
         positions, kth_index, sii_lim, rii_lim, ok, sets, swap=swap

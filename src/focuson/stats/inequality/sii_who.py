@@ -49,7 +49,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from focuson.stats._checks import confidence_levels
-from focuson.stats.estimate import Estimate, Interval, add_reason, reasons
+from focuson.stats.estimate import Estimate, Interval, add_reason, filled, reasons
 from focuson.stats.inequality._subgroups import (
     Compat,
     as_matrix,
@@ -382,7 +382,7 @@ def _method(fit: _Fit, measure: str) -> NDArray[np.object_]:
         body = "weighted least squares on ridit ranks"
     mode = " (compat)" if fit.compat else ""
     text = f"healthequal 1.0.1 {measure}{mode}: {body}; HC1 sandwich, delta method (analytic)"
-    return np.full(fit.mu0.shape[0], text, dtype=object)
+    return filled(fit.mu0.shape[0], text)
 
 
 def sii_who(
