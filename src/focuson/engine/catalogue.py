@@ -46,12 +46,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 import pandas as pd
 import yaml
 
 from focuson.data.contracts import CONTRACTS
+from focuson.data.contracts.safe_yaml import MAX_YAML_CHARACTERS, compose, yaml_problem
 from focuson.engine.expressions import Expr, ExpressionError, Type, check, parse
 
 Statistic = Literal["proportion", "rate", "dsr", "mean"]
@@ -285,6 +286,7 @@ class _Reader:
     def __init__(self, label: str) -> None:
         self.label = label
         self.constructor = yaml.SafeLoader("")
+        self.keys: dict[int, str] = {}  # id(node) -> the key it is read under, for messages
 
     def fail(self, node: yaml.Node | None, key: str, expected: str) -> CatalogueError:
         line = node.start_mark.line + 1 if node is not None else None
@@ -304,7 +306,24 @@ class _Reader:
         return out
 
     def scalar(self, node: yaml.Node) -> Any:
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except Exception as exc:  # PyYAML's constructors on hostile text raise many kinds
+            # e.g. a date 2024-02-30, a 5,000-digit number, bad !!binary, !!timestamp x, an
+            # unhashable key
+            raise self.fail(
+                node, self.key_of(node), f"not a valid value ({type(exc).__name__})"
+            ) from None
+
+    def key_of(self, node: yaml.Node) -> str:
+        return self.keys.get(id(node), "")
+
+    def word(self, node: yaml.Node, key: str, expected: str) -> str:
+        """A scalar that must be one word of text (a column, a kind): anything else fails."""
+        value = self.scalar(node)
+        if not isinstance(value, str):
+            raise self.fail(node, key, expected)
+        return value
 
     def text(self, node: yaml.Node, key: str) -> str:
         value = self.scalar(node)
@@ -314,9 +333,15 @@ class _Reader:
 
     def number(self, node: yaml.Node, key: str) -> float:
         value = self.scalar(node)
-        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(node, key, "expected a number")
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise self.fail(node, key, "expected a finite number")
+        return number
 
 
 def _keys(
@@ -327,7 +352,8 @@ def _keys(
     optional: tuple[str, ...],
 ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     items = r.mapping(node, key)
-    for name, (k, _) in items.items():
+    for name, (k, v) in items.items():
+        r.keys[id(v)] = f"{key}.{name}" if key else name
         if name not in required and name not in optional:
             allowed = ", ".join((*required, *optional))
             raise r.fail(k, f"{key}.{name}", f"unknown key; expected one of {allowed}")
@@ -421,14 +447,15 @@ def _target(r: _Reader, node: yaml.Node, key: str) -> Target:
 def _period(r: _Reader, node: yaml.Node, key: str, columns: Mapping[str, Type]) -> Period:
     items = _keys(r, node, key, ("kind", "column"), ("latest_only", "until"))
     kind_node = items["kind"][1]
-    kind = r.scalar(kind_node)
+    kind = r.word(kind_node, f"{key}.kind", "expected census or event")
     if kind not in get_args(PeriodKind):
         raise r.fail(kind_node, f"{key}.kind", "expected census or event")
     col_node = items["column"][1]
-    column = r.scalar(col_node)
+    dated = ", ".join(c for c, t in columns.items() if t in ("date", "timestamp"))
+    wanted = f"expected a date column of the table: {dated}"
+    column = r.word(col_node, f"{key}.column", wanted)
     if column not in columns or columns[column] not in ("date", "timestamp"):
-        dated = ", ".join(c for c, t in columns.items() if t in ("date", "timestamp"))
-        raise r.fail(col_node, f"{key}.column", f"expected a date column of the table: {dated}")
+        raise r.fail(col_node, f"{key}.column", wanted)
     latest = False
     if "latest_only" in items:
         latest = r.scalar(items["latest_only"][1])
@@ -437,14 +464,11 @@ def _period(r: _Reader, node: yaml.Node, key: str, columns: Mapping[str, Type]) 
     until = None
     if "until" in items:
         until_node = items["until"][1]
-        until = r.scalar(until_node)
+        wanted = f"expected, for a census, a column of the same type as {column}"
+        until = r.word(until_node, f"{key}.until", wanted)
         if kind != "census" or until not in columns or columns[until] != columns[column]:
-            raise r.fail(
-                until_node,
-                f"{key}.until",
-                f"expected, for a census, a column of the same type as {column}",
-            )
-    return Period(kind, column, latest, until)
+            raise r.fail(until_node, f"{key}.until", wanted)
+    return Period(cast(PeriodKind, kind), column, latest, until)
 
 
 def _indicator(r: _Reader, node: yaml.Node, key: str) -> Indicator:
@@ -454,19 +478,19 @@ def _indicator(r: _Reader, node: yaml.Node, key: str) -> Indicator:
     if not _ID.fullmatch(ident):
         raise r.fail(get["id"], f"{key}.id", "expected a snake_case id (a-z, 0-9, _)")
     key = f"{key} ({ident})"
-    table = r.scalar(get["table"])
     activity = [t for t in CONTRACTS if t != "persons"]
+    table = r.word(get["table"], f"{key}.table", f"expected one of {', '.join(activity)}")
     if table not in activity:
         raise r.fail(get["table"], f"{key}.table", f"expected one of {', '.join(activity)}")
     statistic = r.scalar(get["statistic"])
-    if statistic not in get_args(Statistic):
+    if not isinstance(statistic, str) or statistic not in get_args(Statistic):
         raise r.fail(
             get["statistic"],
             f"{key}.statistic",
             f"expected one of {', '.join(get_args(Statistic))}",
         )
     polarity = r.scalar(get["polarity"])
-    if polarity not in get_args(Polarity):
+    if not isinstance(polarity, str) or polarity not in get_args(Polarity):
         raise r.fail(
             get["polarity"], f"{key}.polarity", "expected higher_is_better or lower_is_better"
         )
@@ -515,10 +539,10 @@ def _indicator(r: _Reader, node: yaml.Node, key: str) -> Indicator:
         table=table,
         denominator=denominator,
         numerator=numerator,
-        statistic=statistic,
+        statistic=cast(Statistic, statistic),
         multiplier=multiplier,
         unit=r.text(get["unit"], f"{key}.unit") if "unit" in get else _DEFAULT_UNIT[statistic],
-        polarity=polarity,
+        polarity=cast(Polarity, polarity),
         period=period,
         standard=_standard(r, get["standard"], f"{key}.standard") if "standard" in get else None,
         target=_target(r, get["target"], f"{key}.target") if "target" in get else None,
@@ -526,6 +550,17 @@ def _indicator(r: _Reader, node: yaml.Node, key: str) -> Indicator:
         method=r.text(get["method"], f"{key}.method"),
         source=r.text(get["source"], f"{key}.source"),
     )
+
+
+def _checked(r: _Reader, node: yaml.Node, key: str) -> Indicator:
+    """One indicator; should one of the dataclass's own checks catch what the reading above
+    let through, its message is located like any other."""
+    try:
+        return _indicator(r, node, key)
+    except CatalogueError:
+        raise
+    except ValueError as exc:
+        raise r.fail(node, key, str(exc)) from None
 
 
 def parse_catalogue(text: str, *, label: str = "<text>") -> Catalogue:
@@ -561,18 +596,17 @@ def parse_catalogue(text: str, *, label: str = "<text>") -> Catalogue:
     """
     r = _Reader(label)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise CatalogueError(label, line, "", f"not valid YAML: {exc.problem}") from None
+        root = compose(text)
+    except yaml.YAMLError as exc:
+        line, problem = yaml_problem(exc, text)
+        raise CatalogueError(label, line, "", f"not valid YAML: {problem}") from None
     if root is None:
         raise CatalogueError(label, None, "", "the file is empty; expected a catalogue")
     items = _keys(r, root, "", ("catalogue", "version", "indicators"), ("description",))
     ind_node = items["indicators"][1]
     if not isinstance(ind_node, yaml.SequenceNode):
         raise r.fail(ind_node, "indicators", "expected a list of indicators")
-    indicators = [_indicator(r, n, f"indicators[{i}]") for i, n in enumerate(ind_node.value)]
+    indicators = [_checked(r, n, f"indicators[{i}]") for i, n in enumerate(ind_node.value)]
     seen: dict[str, int] = {}
     for i, ind in enumerate(indicators):
         if ind.id in seen:
@@ -595,12 +629,33 @@ def load_catalogue(path: Path | str) -> Catalogue:
     focuson.engine.catalogue.CatalogueError: missing.yaml: the file does not exist
     """
     path = Path(path)
+    if not path.exists():
+        raise CatalogueError(str(path), None, "", "the file does not exist")
+    if not path.is_file():  # a named pipe would wait for a writer for ever
+        raise CatalogueError(
+            str(path),
+            None,
+            "",
+            "not a regular file (a folder, named pipe or device); expected a YAML file on disk",
+        )
+    if path.stat().st_size > 4 * MAX_YAML_CHARACTERS:
+        raise CatalogueError(
+            str(path),
+            None,
+            "",
+            f"expected a catalogue of at most {MAX_YAML_CHARACTERS:,} characters",
+        )
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogueError(str(path), None, "", "the file does not exist") from None
-    except UnicodeDecodeError:
-        raise CatalogueError(str(path), None, "", "expected UTF-8 text") from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CatalogueError(
+            str(path), None, "", f"cannot be read ({type(exc).__name__}); check its permissions"
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise CatalogueError(str(path), line, "", "expected UTF-8 text") from None
     return parse_catalogue(text, label=str(path))
 
 

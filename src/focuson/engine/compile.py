@@ -100,6 +100,8 @@ def _compile(e: Expr, scope: Scope) -> Any:
         if op == "or":
             return left | right
         if op in ("+", "-", "*", "/"):
+            if isinstance(e.right, Duration) and e.right.minutes % 1440 and left.type().is_date():
+                left = left.cast("timestamp")  # hours or minutes from midnight of the date
             if op == "+":
                 return left + right
             if op == "-":

@@ -35,6 +35,28 @@ logic                      ``and``, ``or``, ``not``, parentheses
 Empty values: a comparison with an empty value is *false* (two-valued logic, so ``not`` turns it
 true); test emptiness with ``is null``.
 
+Limits
+------
+An expression outside these limits is refused with an :class:`ExpressionError` naming the
+character at fault (a catalogue error then names the file, line and indicator):
+
+=========================  ===============================================================
+text                       at most :data:`MAX_LENGTH` (2,000) characters; no control
+                           characters (tabs and line breaks are spaces)
+nesting                    at most :data:`MAX_NESTING` (20) levels of parentheses, function
+                           calls, ``not`` and ``-``
+size                       at most :data:`MAX_DEPTH` (100) operations chained or nested, e.g.
+                           ``a or b or ...`` (use ``x in [a, b, ...]`` for long alternatives),
+                           and :data:`MAX_LIST` (1,000) values in a list
+numbers                    at most :data:`MAX_DIGITS` (15) digits before the point and 15
+                           after, so every number is exact in 64-bit arithmetic
+strings                    at most :data:`MAX_STRING` (500) characters
+dates, timestamps          years :data:`YEARS` (1800 to 2199)
+durations                  whole numbers, at most :data:`MAX_DURATION_DAYS` (36,600) days
+                           (100 years); a date plus hours or minutes is a timestamp (from
+                           midnight at the start of the date)
+=========================  ===============================================================
+
 Examples
 --------
 >>> tree = parse("clock_stop is null or date_diff_days(clock_start, clock_stop) <= 126")
@@ -78,6 +100,24 @@ FUNCTIONS: Mapping[str, tuple[tuple[Type, ...], Type]] = {
     "date_diff_minutes": (("timestamp", "timestamp"), "number"),
 }
 _KEYWORDS = {"and", "or", "not", "in", "is", "null", "true", "false", "date", "timestamp"}
+
+#: The longest expression, in characters.
+MAX_LENGTH = 2_000
+#: The deepest nesting of parentheses, function calls, ``not`` and unary ``-``.
+MAX_NESTING = 20
+#: The most operations chained or nested in one expression (the depth of its tree).
+MAX_DEPTH = 100
+#: The most values in one ``in [...]`` list.
+MAX_LIST = 1_000
+#: The most digits before (and after) the decimal point of a number: exact in a 64-bit float.
+MAX_DIGITS = 15
+#: The longest string literal, in characters.
+MAX_STRING = 500
+#: The years a date or timestamp literal may fall in (inclusive).
+YEARS = (1800, 2199)
+#: The longest duration, in days (100 years).
+MAX_DURATION_DAYS = 36_600
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
 
 
@@ -184,7 +224,7 @@ class Call(Expr):
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<number>[0-9]+(?:\.[0-9]+)?)
   | (?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|\[|\]|,|\.)
@@ -233,6 +273,18 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
+        self.nesting = 0
+
+    def enter(self, pos: int) -> None:
+        """One level deeper (parenthesis, call, ``not``, ``-``); refused beyond the limit, so
+        that parsing never runs out of stack."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise ExpressionError(
+                f"nested more than {MAX_NESTING} levels deep (parentheses, function calls, "
+                "'not' or '-'); expected a simpler expression",
+                pos,
+            )
 
     @property
     def tok(self) -> _Token:
@@ -286,7 +338,10 @@ class _Parser:
     def not_(self) -> Expr:
         if self.at_word("not"):
             pos = self.next().pos
-            return Unary(pos, "not", self.not_())
+            self.enter(pos)
+            operand = self.not_()
+            self.nesting -= 1
+            return Unary(pos, "not", operand)
         return self.comparison()
 
     def comparison(self) -> Expr:
@@ -323,6 +378,8 @@ class _Parser:
             atom = self.unary()
             if not isinstance(atom, Const) or atom.type == "null":
                 raise ExpressionError("a list holds literal values only", atom.pos)
+            if len(values) == MAX_LIST:
+                raise ExpressionError(f"a list holds at most {MAX_LIST} values", atom.pos)
             values.append(atom)
             if self.at(","):
                 self.next()
@@ -347,7 +404,9 @@ class _Parser:
     def unary(self) -> Expr:
         if self.at("-"):
             pos = self.next().pos
+            self.enter(pos)
             operand = self.unary()
+            self.nesting -= 1
             if isinstance(operand, Const) and operand.type == "number":
                 assert isinstance(operand.value, int | float)
                 return Const(pos, -operand.value, "number")
@@ -358,20 +417,35 @@ class _Parser:
         tok = self.tok
         if tok.kind == "number":
             self.next()
-            value: float | int = float(tok.text) if "." in tok.text else int(tok.text)
+            whole, _, fraction = tok.text.partition(".")
+            if len(whole.lstrip("0")) > MAX_DIGITS or len(fraction) > MAX_DIGITS:
+                raise ExpressionError(
+                    f"a number with more than {MAX_DIGITS} digits before or after the point; "
+                    "expected a number a 64-bit float holds exactly",
+                    tok.pos,
+                )
+            value: float | int = float(tok.text) if fraction else int(tok.text)
             if self.tok.kind == "name" and self.tok.text.lower() in UNITS:
                 unit = self.next().text.lower()
                 if not isinstance(value, int):
                     raise ExpressionError("a duration must be a whole number", tok.pos)
+                if value * UNITS[unit] > MAX_DURATION_DAYS * UNITS["days"]:
+                    raise ExpressionError(
+                        f"a duration longer than {MAX_DURATION_DAYS:,} days (100 years)", tok.pos
+                    )
                 return Duration(tok.pos, value * UNITS[unit], unit)
             return Const(tok.pos, value, "number")
         if tok.kind == "string":
             self.next()
-            return Const(tok.pos, _unquote(tok.text), "string")
+            text = _unquote(tok.text)
+            if len(text) > MAX_STRING:
+                raise ExpressionError(f"a string longer than {MAX_STRING} characters", tok.pos)
+            return Const(tok.pos, text, "string")
         if tok.kind == "op" and tok.text == "(":
-            self.next()
+            self.enter(self.next().pos)
             inner = self.or_()
             self.expect(")", "')' to close the parenthesis")
+            self.nesting -= 1
             return inner
         if tok.kind == "name":
             return self.name()
@@ -389,7 +463,7 @@ class _Parser:
         if word in _KEYWORDS - {"date", "timestamp"}:
             raise ExpressionError(f"expected a value or a column, found {tok.text!r}", tok.pos)
         if self.at("("):
-            self.next()
+            self.enter(self.next().pos)
             args: list[Expr] = []
             if not self.at(")"):
                 args.append(self.or_())
@@ -397,6 +471,7 @@ class _Parser:
                     self.next()
                     args.append(self.or_())
             self.expect(")", "')' to close the function's arguments")
+            self.nesting -= 1
             return Call(tok.pos, tok.text, tuple(args))
         if self.at("."):
             self.next()
@@ -410,13 +485,20 @@ class _Parser:
 
     def dated(self, pos: int, kind: str) -> Const:
         text = _unquote(self.next().text)
+        form = "YYYY-MM-DD" if kind == "date" else "YYYY-MM-DD HH:MM[:SS]"
+        value: dt.date
         try:
             if kind == "date":
-                return Const(pos, dt.date.fromisoformat(text), "date")
-            return Const(pos, dt.datetime.fromisoformat(text), "timestamp")
+                value = dt.date.fromisoformat(text)
+            else:
+                value = dt.datetime.fromisoformat(text)
         except ValueError:
-            form = "YYYY-MM-DD" if kind == "date" else "YYYY-MM-DD HH:MM[:SS]"
             raise ExpressionError(f"expected a {kind} written {form}", pos) from None
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            raise ExpressionError(f"expected a {kind} written {form}, without a time zone", pos)
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            raise ExpressionError(f"expected a {kind} in the years {YEARS[0]}-{YEARS[1]}", pos)
+        return Const(pos, value, "date" if kind == "date" else "timestamp")
 
 
 def _unquote(text: str) -> str:
@@ -454,7 +536,46 @@ def parse(text: str) -> Expr:
     """
     if not isinstance(text, str):
         raise ExpressionError("expected the expression as text", 0)
-    return _Parser(text).parse()
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression has {len(text):,} characters; expected at most {MAX_LENGTH:,}",
+            MAX_LENGTH,
+        )
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        raise ExpressionError(
+            f"a control character (U+{ord(bad.group()):04X}) is not allowed", bad.start()
+        )
+    tree = _Parser(text).parse()
+    _check_depth(tree)
+    return tree
+
+
+def _children(e: Expr) -> tuple[Expr, ...]:
+    if isinstance(e, Unary | IsNull):
+        return (e.operand,)
+    if isinstance(e, InList):
+        return (e.operand, *e.values)
+    if isinstance(e, Binary):
+        return (e.left, e.right)
+    if isinstance(e, Call):
+        return e.args
+    return ()
+
+
+def _check_depth(root: Expr) -> None:
+    """Refuse a tree deeper than :data:`MAX_DEPTH` (walked without recursion): checking and
+    compiling a tree recurse once per level."""
+    stack = [(root, 1)]
+    while stack:
+        e, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ExpressionError(
+                f"more than {MAX_DEPTH} operations chained or nested; expected a shorter "
+                "expression (write x in [a, b, ...] for a long list of alternatives)",
+                e.pos,
+            )
+        stack.extend((child, depth + 1) for child in _children(e))
 
 
 # -- type checking ----------------------------------------------------------------------------
