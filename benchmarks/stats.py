@@ -4,8 +4,15 @@ Run with ``.venv/bin/python benchmarks/stats.py`` (add ``--quick`` for a smoke r
 times the vectorised function on all groups, then the obvious alternative: a loop that computes the
 same method one group at a time with ``math`` and ``scipy.stats`` scalars, on a sample of groups
 (the loop on a million groups would take minutes); its per-group time is extrapolated and the ratio
-reported. Results go to ``benchmarks/results/stats.md``. Not part of the tests: timings depend on
-the machine.
+reported. A second column times the same call with every text column read (``.columns()``, the
+per-group ``method`` and ``reason`` arrays): statistics keep those texts by category and build the
+arrays on first read. Results go to ``benchmarks/results/stats.md``. Not part of the tests: timings
+depend on the machine.
+
+``--texts`` adds the cost of the text columns alone, side by side: the per-group object arrays the
+statistics used to build for every call (``np.full(..., dtype=object)``, per-group reason strings
+compared with ``==``) against what they do now. ``--out`` names the results file, so the same
+script run on an older checkout (``PYTHONPATH=<old>/src``) records the "before" numbers.
 
 For scale, the R reference package PHEindicatormethods takes about 7.5 s for DSRs of 20,000 groups
 and 0.33 s per SII group at 1e5 simulations on a similar 2-vCPU machine (its method notes).
@@ -38,6 +45,7 @@ class Row:
     peak_mb: float
     loop_groups: int
     loop_s: float
+    with_texts_s: float = math.nan
 
     @property
     def loop_all_s(self) -> float:
@@ -60,6 +68,11 @@ def measure(fn: Callable[[], object], repeat: int = 3) -> tuple[float, float]:
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     return best, peak
+
+
+def with_texts(fn: Callable[[], fs.Estimate]) -> Callable[[], object]:
+    """The call followed by reading every column, texts included (as a caller writing a table)."""
+    return lambda: fn().columns()
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -106,16 +119,18 @@ def case_proportion(groups: int, loop_groups: int, rng: np.random.Generator) -> 
     n = rng.integers(1, 100_000, groups).astype(float)
     x = np.floor(n * rng.random(groups))
     t, peak = measure(lambda: fs.proportion(x, n))
+    texts, _ = measure(with_texts(lambda: fs.proportion(x, n)))
     loop = timed(lambda: wilson_loop(x[:loop_groups], n[:loop_groups]))
-    return Row("proportion (Wilson)", groups, t, peak, loop_groups, loop)
+    return Row("proportion (Wilson)", groups, t, peak, loop_groups, loop, texts)
 
 
 def case_rate(groups: int, loop_groups: int, rng: np.random.Generator) -> Row:
     n = rng.integers(1_000, 100_000, groups).astype(float)
     x = rng.poisson(n * 1e-3).astype(float)  # a mix of groups under and over 10 events
     t, peak = measure(lambda: fs.rate(x, n))
+    texts, _ = measure(with_texts(lambda: fs.rate(x, n)))
     loop = timed(lambda: rate_loop(x[:loop_groups], n[:loop_groups]))
-    return Row("crude rate (exact/Byars)", groups, t, peak, loop_groups, loop)
+    return Row("crude rate (exact/Byars)", groups, t, peak, loop_groups, loop, texts)
 
 
 ESP = np.asarray(fs.ESP2013.weights, dtype=float)
@@ -148,8 +163,9 @@ def case_dsr(groups: int, loop_groups: int, rng: np.random.Generator) -> Row:
     stdpop = np.tile(ESP, groups)
     group = np.repeat(np.arange(groups), bands)
     t, peak = measure(lambda: fs.dsr(x, n, stdpop, group), repeat=1)
+    texts, _ = measure(with_texts(lambda: fs.dsr(x, n, stdpop, group)), repeat=1)
     loop = timed(lambda: dsr_loop(x, n, loop_groups))
-    return Row(f"DSR, {bands} age bands (Dobson)", groups, t, peak, loop_groups, loop)
+    return Row(f"DSR, {bands} age bands (Dobson)", groups, t, peak, loop_groups, loop, texts)
 
 
 def sii_loop(value: np.ndarray, pop: np.ndarray, se: np.ndarray, reps: int) -> list[float]:
@@ -186,38 +202,75 @@ CASES: list[Callable[[int, int, np.random.Generator], Row]] = [
 ]
 
 
-def write(rows: list[Row], path: Path) -> str:
+def write(rows: list[Row], path: Path, texts_lines: list[str]) -> str:
     lines = [
         "# focuson.stats benchmarks",
         "",
         f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python "
         f"{platform.python_version()}, numpy {np.__version__}. Written by `benchmarks/stats.py`.",
         "",
-        "| case | groups | vectorised (s) | peak memory (MB) | per-group loop, extrapolated (s) "
-        "| loop measured on | speed-up |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| case | groups | vectorised (s) | with every text read (s) | peak memory (MB) "
+        "| per-group loop, extrapolated (s) | loop measured on | speed-up |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        texts = "" if math.isnan(r.with_texts_s) else f"{r.with_texts_s:.3f}"
         lines.append(
-            f"| {r.case} | {r.groups:,} | {r.vectorised_s:.3f} | {r.peak_mb:,.0f} | "
+            f"| {r.case} | {r.groups:,} | {r.vectorised_s:.3f} | {texts} | {r.peak_mb:,.0f} | "
             f"{r.loop_all_s:.1f} | {r.loop_groups:,} groups | {r.speedup:,.0f}x |"
         )
     lines += [
         "",
-        "Reading the table: the vectorised column computes every group in one call; the",
-        "loop column is the same method written group by group in plain Python/numpy, timed",
-        "on the sample shown and scaled up. For comparison, the R reference package",
-        "PHEindicatormethods takes about 7.5 s for DSRs of 20,000 groups (about 375 s at a",
-        "million) and 0.33 s per SII group at 1e5 simulations on a similar machine.",
+        "Reading the table: the vectorised column computes every group in one call; the next",
+        "adds reading every output column (`.columns()`), the per-group method and reason texts",
+        "included; the loop column is the same method written group by group in plain",
+        "Python/numpy, timed on the sample shown and scaled up. For comparison, the R reference",
+        "package PHEindicatormethods takes about 7.5 s for DSRs of 20,000 groups (about 375 s",
+        "at a million) and 0.33 s per SII group at 1e5 simulations on a similar machine.",
     ]
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(lines + texts_lines) + "\n"
     path.write_text(text)
     return text
+
+
+def texts_table(groups: int) -> list[str]:
+    """The text columns alone: per-group object arrays (before) against texts by category."""
+    from focuson.stats.estimate import Labels, filled
+
+    rng = np.random.default_rng(7)
+    zero = rng.random(groups) < 1e-3  # a few groups with a reason, as in real data
+
+    def before() -> object:
+        # What every call paid before: two object arrays, and a string comparison per reason.
+        method = np.full(groups, "Wilson", dtype=object)
+        reason = np.full(groups, "", dtype=object)
+        reason[zero & (reason == "")] = "denominator is zero"
+        return method, reason, reason == ""
+
+    def now() -> tuple[str, Labels, np.ndarray]:
+        reason = Labels(groups)
+        reason.add(zero, "denominator is zero")
+        return "Wilson", reason, reason.ok
+
+    def now_read() -> object:
+        method, reason, ok = now()
+        return filled(groups, method), reason.array(), ok
+
+    rows = [
+        ("per-group object arrays built on every call (before)", measure(before)[0]),
+        ("one method text and reason codes (now, texts not read)", measure(now)[0]),
+        ("now, with both text columns read", measure(now_read)[0]),
+    ]
+    out = ["", f"Text columns alone, {groups:,} groups:", "", "| how | time (s) |", "|---|---:|"]
+    out += [f"| {how} | {t:.4f} |" for how, t in rows]
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--texts", action="store_true", help="also time the text columns alone")
+    parser.add_argument("--out", help="results file name in benchmarks/results/")
     args = parser.parse_args()
     groups, loop_groups = (10_000, 1_000) if args.quick else (1_000_000, 20_000)
     rng = np.random.default_rng(2026)
@@ -225,8 +278,8 @@ def main() -> None:
     sii_groups, sii_loop_groups = (200, 20) if args.quick else (10_000, 200)
     rows.append(case_sii(sii_groups, sii_loop_groups, rng))
     RESULTS.mkdir(exist_ok=True)
-    name = "stats-quick.md" if args.quick else "stats.md"
-    print(write(rows, RESULTS / name))
+    name = args.out or ("stats-quick.md" if args.quick else "stats.md")
+    print(write(rows, RESULTS / name, texts_table(groups) if args.texts else []))
 
 
 if __name__ == "__main__":
