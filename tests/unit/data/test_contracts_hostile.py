@@ -16,6 +16,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -254,3 +255,41 @@ def test_deeply_nested_toml_is_a_clear_error(tmp_path):
 
     with pytest.raises(DataContractError, match="nested too deeply"):
         read_mapping(path)
+
+
+# -- the same checks on tables already in an engine -----------------------------------------
+
+
+def _engine_persons(born: dt.date) -> Any:
+    import ibis
+    import pandas as pd
+
+    backend = ibis.duckdb.connect()
+    persons = pd.DataFrame(
+        {
+            "person_id": ["p1"],
+            "sex": ["F"],
+            "date_of_birth": [born],
+            "ethnicity": ["A"],
+            "lsoa": ["E01000001"],
+        }
+    )
+    backend.create_table("persons", persons)
+    return backend
+
+
+def test_in_an_engine_an_extract_date_in_the_future_is_refused():
+    from focuson.data.contracts.in_engine import check_in_engine
+
+    backend = _engine_persons(dt.date(1960, 1, 1))
+    with pytest.raises(DataContractError, match="as_of: 9999-12-31 is in the future"):
+        check_in_engine(backend, ["persons"], as_of=dt.date(9999, 12, 31))
+
+
+def test_in_an_engine_a_birth_in_year_one_is_refused():
+    from focuson.data.contracts.in_engine import check_in_engine
+
+    backend = _engine_persons(dt.date(1, 1, 1))
+    with pytest.raises(DataContractError) as info:
+        check_in_engine(backend, ["persons"], as_of=dt.date(2025, 3, 31))
+    assert "column date_of_birth: expected a date on or after 1880-01-01" in str(info.value)

@@ -38,6 +38,7 @@ import ibis.expr.types as ir
 
 from focuson.data.contracts.columns import Column, Contract, RowRule
 from focuson.data.contracts.errors import DataContractError
+from focuson.data.contracts.mapping import check_extract_date
 from focuson.data.contracts.tables import CONTRACTS
 
 #: Whether an engine column's type holds a contract type (the kind, not the width).
@@ -93,6 +94,7 @@ def check_in_engine(
         For a table name that is not a contract table.
     """
     label = engine_label or backend.name
+    check_extract_date(as_of, "as_of", key="as_of")
     unknown = [t for t in tables if t not in CONTRACTS]
     if unknown:
         raise ValueError(f"tables: not contract tables: {', '.join(unknown)}")
@@ -201,6 +203,11 @@ def _cell_tests(
             noun = "a date and time"
         words = f"{noun} on or before the dataset's as_of date {as_of.isoformat()}"
         tests.append((filled & late, col.name, words))
+    if col.is_temporal and col.earliest is not None:
+        noun = "a date" if col.type == "date" else "a date and time"
+        early = value.cast("date") < ibis.date(col.earliest.isoformat())
+        words = f"{noun} on or after {col.earliest.isoformat()} (an earlier one is not plausible)"
+        tests.append((filled & early, col.name, words))
     return tests
 
 

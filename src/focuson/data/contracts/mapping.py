@@ -263,27 +263,46 @@ class DatasetMapping:
                 path=self.path,
                 key="contract_version",
             )
-        latest = dt.date.today() + dt.timedelta(days=AS_OF_TOLERANCE_DAYS)
         for key, day in (("as_of", self.as_of), ("coverage_from", self.coverage_from)):
-            if day is None:
-                continue
-            if day > latest:
-                raise DataContractError(
-                    f"{where}, {key}: {day.isoformat()} is in the future (today is "
-                    f"{dt.date.today().isoformat()}); expected the date of the extract, at most "
-                    f"{AS_OF_TOLERANCE_DAYS} days after today",
-                    path=self.path,
-                    key=key,
-                )
-            if day < EARLIEST_EVENT:
-                raise DataContractError(
-                    f"{where}, {key}: {day.isoformat()} is before the NHS began; expected a "
-                    f"date on or after {EARLIEST_EVENT.isoformat()}",
-                    path=self.path,
-                    key=key,
-                )
+            if day is not None:
+                check_extract_date(day, f"{where}, {key}", path=self.path, key=key)
         ordered = {n: self.tables[n] for n in CONTRACTS if n in self.tables}
         object.__setattr__(self, "tables", MappingProxyType(ordered))
+
+
+def check_extract_date(
+    day: dt.date, where: str, *, path: Path | None = None, key: str | None = None
+) -> None:
+    """Refuse an extract date (``as_of``, ``coverage_from``) in the future (beyond
+    :data:`AS_OF_TOLERANCE_DAYS`) or before the NHS began: a typing error, which would add
+    empty months to every series or overflow date arithmetic.
+
+    >>> check_extract_date(dt.date(2025, 3, 31), "as_of")
+    >>> check_extract_date(dt.date(9999, 12, 31), "as_of")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    focuson.data.contracts.errors.DataContractError: as_of: 9999-12-31 is in the future ...
+
+    Raises
+    ------
+    DataContractError
+        Naming ``where`` (e.g. ``"mapping.toml, as_of"``) and the date.
+    """
+    today = dt.date.today()
+    if day > today + dt.timedelta(days=AS_OF_TOLERANCE_DAYS):
+        raise DataContractError(
+            f"{where}: {day.isoformat()} is in the future (today is {today.isoformat()}); "
+            f"expected the date of the extract, at most {AS_OF_TOLERANCE_DAYS} days after today",
+            path=path,
+            key=key,
+        )
+    if day < EARLIEST_EVENT:
+        raise DataContractError(
+            f"{where}: {day.isoformat()} is before the NHS began; expected a date on or after "
+            f"{EARLIEST_EVENT.isoformat()}",
+            path=path,
+            key=key,
+        )
 
 
 # -- reading a mapping file -----------------------------------------------------------------
