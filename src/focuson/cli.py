@@ -422,6 +422,53 @@ def monitor(
         console.print(f"Report: {run.report.resolve()} (open it in a browser; it works offline)")
 
 
+@app.command(name="export")
+def export_command(
+    results: Annotated[
+        Path, typer.Argument(help="A results folder written by focuson find (its --out).")
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="csv, or xlsx: an Excel workbook with the findings and About, Columns and "
+            "Manifest sheets.",
+        ),
+    ] = "xlsx",
+    out: Annotated[
+        Path | None,
+        typer.Option(help="File to write. Default: RESULTS-findings.FORMAT beside RESULTS."),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace the --out file when it exists.")
+    ] = False,
+) -> None:
+    """Hand findings on as CSV or an Excel workbook with labelled columns, for colleagues who
+    live in Excel. Only what the results folder holds (after disclosure control) is exported."""
+    if fmt not in ("csv", "xlsx"):
+        _error(f"--format must be csv or xlsx, got {fmt}.")
+        raise typer.Exit(code=2)
+    if not (results / "findings.parquet").is_file():
+        _error(
+            "Cannot export:",
+            f"{results}: no findings.parquet here; give the --out folder of focuson find (the "
+            "folder holding report.html).",
+        )
+        raise typer.Exit(code=2)
+    try:
+        from focuson.reports.export import ExportError, export_findings
+
+        try:
+            written = export_findings(results, fmt=fmt, out=out, overwrite=overwrite)
+        except ExportError as exc:
+            _error("Cannot export:", exc)
+            raise typer.Exit(code=2) from exc
+    except KeyboardInterrupt:
+        _error("Stopped: nothing was written (an export is written whole or not at all).")
+        raise typer.Exit(code=130) from None
+    _console().print(f"Findings of {results} written to {written} ({fmt}).", markup=False)
+
+
 @app.command()
 @_stops_cleanly
 def demo(

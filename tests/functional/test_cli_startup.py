@@ -88,6 +88,8 @@ def _invoke(args: list[str], cwd: Path) -> tuple[int, list[str], str]:
         (["find", "data", "--out", "o", "--imd", "/no/imd.csv"], 2, "--imd /no/imd.csv"),
         (["monitor", "data", "--out", "o", "--catalogue", "x.yaml"], 2, "--catalogue x.yaml"),
         (["synth", "--out", "o", "--reference-data", "."], 2, "no imd/ folder"),
+        (["export", "/no/such/results"], 2, "/no/such/results: no findings.parquet"),
+        (["export", "data", "--format", "pdf"], 2, "--format must be csv or xlsx"),
     ],
 )
 def test_bad_arguments_and_help_are_answered_before_any_heavy_import(tmp_path, args, code, said):
