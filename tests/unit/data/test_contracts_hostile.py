@@ -82,6 +82,22 @@ def test_a_header_like_record_without_dates_or_numbers_still_shows_no_value(tmp_
         assert value not in message
 
 
+def test_parquet_columns_named_after_a_record_are_not_shown(tmp_path):
+    # pandas.read_csv of a file without its header takes the first record for the names
+    mapping = example(tmp_path)
+    names = ["P001", "F", "Zed", "A", "Lou"]
+    table = pa.table({n: ["x"] for n in names})
+    pq.write_table(table, mapping.parent / "persons.parquet")
+    mapping.write_text(mapping.read_text().replace('"persons.csv"', '"persons.parquet"'))
+
+    message = str(fails(mapping))
+
+    assert message.startswith("persons.parquet, column person_id: missing")
+    assert "5 others at positions 1, 2, 3, 4, 5" in message
+    for value in ("P001", "Zed", "Lou"):
+        assert value not in message, value
+
+
 def test_a_repeated_header_cell_in_a_record_is_not_shown(tmp_path):
     mapping = example(tmp_path)
     persons = mapping.parent / "persons.csv"

@@ -114,22 +114,20 @@ class Source:
         return shown if user == column else f"{shown} ({column})"
 
     def shown_name(self, name: str) -> str:
-        """A source column's name as messages may show it: the name itself when it cannot be a
-        person's value (a Parquet or database column, or a CSV header cell that is a contract
-        or mapped column name), else ``"at position N"``.
+        """A source column's name as messages may show it: the name itself when it is a contract
+        or mapped column name, else ``"at position N"``.
 
-        A CSV file without its header line has a person's record on line 1, so a header cell
-        is named only when it is a name focuson knows.
+        A CSV file without its header line has a person's record on line 1, and a Parquet file
+        or database table made from one (pandas, for one, takes the first record for the
+        names) has it in its column names; so a name is shown only when focuson knows it.
         """
-        if self.mapping.format != "csv" or name.lower() in self._known_names():
+        if name.lower() in self._known_names():
             return name
         return f"at position {self.names.index(name) + 1}" if name in self.names else "unnamed"
 
     def found_names(self) -> str:
-        """The source's columns for a message: every name (Parquet, database), or for CSV the
-        header cells that are contract or mapped names and the positions of the others."""
-        if self.mapping.format != "csv":
-            return ", ".join(self.names) or "none"
+        """The source's columns for a message: the contract or mapped names among them, and
+        the positions of the others (see :meth:`shown_name`)."""
         known = self._known_names()
         shown = [n for n in self.names if n.lower() in known]
         others = [i + 1 for i, n in enumerate(self.names) if n.lower() not in known]
@@ -139,7 +137,7 @@ class Source:
             parts.append(
                 f"{len(others)} other{'s' if len(others) > 1 else ''} at position"
                 f"{'s' if len(others) > 1 else ''} {where} (names the contracts do not use are "
-                "not shown, in case line 1 holds a person's record)"
+                "not shown, in case they are a person's record)"
             )
         return "; ".join(parts) or "none"
 
