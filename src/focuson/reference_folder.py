@@ -134,5 +134,5 @@ def find_reference_folder(
         path = Path(named).expanduser().resolve()
         source = f"${ENV_VAR}"
     else:
-        path, source = default_reference_folder(), "default"
+        path, source = default_reference_folder().resolve(), "default"
     return ReferenceFolder(path if is_reference_folder(path) else None, source, path)

@@ -119,7 +119,7 @@ def test_the_default_reference_folder_is_found_from_the_package_not_the_working_
     monkeypatch.chdir(tmp_path)
     assert default_reference_folder() == expected
     found = find_reference_folder(None, environ={})
-    assert found.source == "default" and found.looked_at == expected
+    assert found.source == "default" and found.looked_at == expected.resolve()
 
 
 def test_the_option_comes_before_the_variable_and_the_variable_before_the_default(tmp_path):
