@@ -4,9 +4,10 @@
 a DuckDB database file is attached read-only and its table's columns read), then, inside one
 DuckDB transaction, reads each table into a staging table while typing it and
 flagging every cell that breaks its column's rule (one scan), and runs the remaining checks as
-set-based SQL: rules across a row's columns and the ``as_of`` date, repeated keys
-(``GROUP BY ... HAVING count(*) > 1``), person ids missing from ``persons`` (anti-joins), LSOAs
-missing from the reference data (anti-join). Only when every check has passed are the staging
+set-based SQL: rules across a row's columns, the ``as_of`` date and the plausible dates,
+repeated keys (``GROUP BY ... HAVING count(*) > 1``), person ids missing from ``persons`` and
+events before the person's birth (one join per table), LSOAs missing from the reference data
+(anti-join). Only when every check has passed are the staging
 tables renamed to the final tables and the transaction committed; on any error it is rolled
 back and nothing remains. No row is ever handled in Python.
 
@@ -220,9 +221,10 @@ def load_dataset(
     Notes
     -----
     Checks, in order, table by table (``persons`` first): every cell (empty where a value is
-    required; wrong type, code or form); the dates against ``as_of`` and the rules across a
-    row's columns (``clock_stop`` on or after ``clock_start``...); repeated primary keys;
-    ``person_id`` values not in ``persons``; LSOAs not in the reference file. Codes meaning not
+    required; wrong type, code or form); the dates against ``as_of`` and the plausible range
+    (``Column.earliest``) and the rules across a row's columns (``clock_stop`` on or after
+    ``clock_start``...); repeated primary keys; ``person_id`` values not in ``persons``, then
+    events before the person's birth month; LSOAs not in the reference file. Codes meaning not
     known or not stated (sex ``U``; ethnicity ``Z``, ``99``) and empty optional cells are kept
     and counted in ``unknowns``.
 
@@ -457,7 +459,6 @@ class _Loader:
             self._check_rows(src)
             self._check_keys(src)
             self._check_foreign_keys(src)
-            self._check_after_birth(src)
             if src.table == "persons" and self.reference is not None:
                 self._check_reference(src)
 
@@ -671,66 +672,64 @@ class _Loader:
         )
 
     def _check_foreign_keys(self, src: Source) -> None:
+        """Every key is in its table; for ``persons``, in the same join, no event before the
+        person's birth (:meth:`_birth_conditions`)."""
         for fk in src.contract.foreign_keys:
             target = self.by_table.get(fk.table)
             if target is None or fk.column not in src.present:
                 continue
+            dated, births = self._birth_conditions(src, fk.table)
+            missing = f"t.{ident(fk.references)} IS NULL"
+            parts = [
+                f"min(s.rowid) FILTER (WHERE {c}), count(*) FILTER (WHERE {c})"
+                for c in (missing, *births)
+            ]
             row = self.con.execute(
-                f"SELECT min(s.rowid), count(*) FROM {self.stage(src.table)} s "
-                f"ANTI JOIN {self.stage(fk.table)} t ON s.{ident(fk.column)} = "
+                f"SELECT {', '.join(parts)} FROM {self.stage(src.table)} s "
+                f"LEFT JOIN {self.stage(fk.table)} t ON s.{ident(fk.column)} = "
                 f"t.{ident(fk.references)} WHERE s.{ident(fk.column)} IS NOT NULL"
             ).fetchone()
-            if row is None or not row[1]:
-                continue
-            first, count = int(row[0]), int(row[1])
-            expected = f"a {fk.references} that is in {fk.table} ({target.file_label})"
-            raise src.error(
-                self._locate(src, [first])[first],
-                fk.column,
-                f"expected {expected}; {_rows(count)}",
-                expected=expected,
-                count=count,
-            )
+            assert row is not None
+            if row[1]:
+                first, count = int(row[0]), int(row[1])
+                expected = f"a {fk.references} that is in {fk.table} ({target.file_label})"
+                raise src.error(
+                    self._locate(src, [first])[first],
+                    fk.column,
+                    f"expected {expected}; {_rows(count)}",
+                    expected=expected,
+                    count=count,
+                )
+            failing = [
+                (int(row[2 * k + 2]), k, int(row[2 * k + 3]))
+                for k in range(len(births))
+                if row[2 * k + 3]
+            ]
+            if failing:
+                first, k, count = min(failing)
+                noun = "a date" if dated[k].type == "date" else "a date and time"
+                expected = (
+                    f"{noun} on or after the person's date of birth (persons.date_of_birth, "
+                    "from the first day of the birth month)"
+                )
+                raise src.error(
+                    self._locate(src, [first])[first],
+                    dated[k].name,
+                    f"expected {expected}; {_rows(count)}",
+                    expected=expected,
+                    count=count,
+                )
 
-    def _check_after_birth(self, src: Source) -> None:
-        """No event before the person was born (before the first day of their birth month,
-        as a date of birth may be known to the month only)."""
+    def _birth_conditions(self, src: Source, target: str) -> tuple[list[Column], list[str]]:
+        """The dated columns of an activity table and, over the join with ``persons`` (alias
+        ``t``), the conditions "this date is before the person was born": before the first day
+        of the birth month, as a date of birth may be known to the month only."""
         persons = self.by_table.get("persons")
-        if src.table == "persons" or persons is None or "date_of_birth" not in persons.present:
-            return
-        if not any(fk.table == "persons" for fk in src.contract.foreign_keys):
-            return
+        if target != "persons" or persons is None or "date_of_birth" not in persons.present:
+            return [], []
         dated = [c for c in src.contract.columns if c.is_temporal and c.name in src.present]
-        if not dated:
-            return
-        born = "date_trunc('month', p.date_of_birth)"
-        conditions = [f"CAST(s.{ident(c.name)} AS DATE) < {born}" for c in dated]
-        parts = [
-            f"min(s.rowid) FILTER (WHERE {c}), count(*) FILTER (WHERE {c})" for c in conditions
-        ]
-        row = self.con.execute(
-            f"SELECT {', '.join(parts)} FROM {self.stage(src.table)} s "
-            f"JOIN {self.stage('persons')} p ON s.person_id = p.person_id"
-        ).fetchone()
-        assert row is not None
-        failing = [
-            (int(row[2 * k]), k, int(row[2 * k + 1])) for k in range(len(dated)) if row[2 * k + 1]
-        ]
-        if not failing:
-            return
-        first, k, count = min(failing)
-        noun = "a date" if dated[k].type == "date" else "a date and time"
-        expected = (
-            f"{noun} on or after the person's date of birth (persons.date_of_birth, from the "
-            "first day of the birth month)"
-        )
-        raise src.error(
-            self._locate(src, [first])[first],
-            dated[k].name,
-            f"expected {expected}; {_rows(count)}",
-            expected=expected,
-            count=count,
-        )
+        born = "date_trunc('month', t.date_of_birth)"
+        return dated, [f"CAST(s.{ident(c.name)} AS DATE) < {born}" for c in dated]
 
     def _check_reference(self, src: Source) -> None:
         if "lsoa" not in src.present:
