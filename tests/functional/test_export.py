@@ -171,6 +171,7 @@ def test_a_findings_file_changed_after_the_run_is_refused(results, tmp_path):
     [
         (["--format", "pdf"], "--format must be csv or xlsx, got pdf"),
         (["--out", "."], "is a folder"),
+        (["--format", "csv", "--out", "f.xlsx"], "ends .xlsx but --format is csv"),
     ],
 )
 def test_wrong_options_say_what_to_give(results, args, said):

@@ -348,6 +348,13 @@ def export_findings(
     target = Path(out) if out is not None else results.parent / f"{results.name}-findings.{fmt}"
     if target.is_dir():
         raise ExportError(f"{target} is a folder; give --out a file name ending .{fmt}")
+    suffix = target.suffix.lower()
+    if suffix in (".csv", ".xlsx", ".xls") and suffix != f".{fmt}":
+        other = "csv" if suffix == ".csv" else "xlsx"
+        raise ExportError(
+            f"{target} ends {target.suffix} but --format is {fmt}: give a file ending .{fmt}, "
+            f"or --format {other}"
+        )
     if target.exists() and not overwrite:
         raise ExportError(f"{target} exists; give --overwrite to replace it, or another --out")
     findings, manifest = read_results(results)
