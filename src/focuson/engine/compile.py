@@ -106,7 +106,9 @@ def _compile(e: Expr, scope: Scope) -> Any:
                 return left + right
             if op == "-":
                 return left - right
-            return left * right if op == "*" else left / right
+            if op == "*":  # in 64-bit floats: products of 15-digit numbers overflow int64
+                return left.cast("float64") * right
+            return left / right
         left, right = _align_times(left, right)
         result = {
             "==": lambda: left == right,

@@ -172,6 +172,17 @@ def test_a_date_plus_minutes_compiles_and_counts_from_midnight():
     assert got.to_pandas()["ok"].tolist() == [True, False]
 
 
+def test_products_of_large_numbers_do_not_overflow_in_the_engine():
+    t = ibis.memtable({"department_type": [1, 2]})
+    cat = parse_catalogue(
+        catalogue("department_type * 999999999999999 * 999999999999999 > 0"), label=LABEL
+    )
+    numerator = cat.get("hostile").numerator
+    assert numerator is not None
+    cond = compile_expr(numerator.tree, {"department_type": t.department_type})
+    assert t.select(ok=cond).to_pandas()["ok"].tolist() == [True, True]
+
+
 @pytest.mark.parametrize(
     ("fields", "line", "words"),
     [
