@@ -236,3 +236,24 @@ def test_ctrl_c_leaves_the_previous_results_as_they_were_and_says_so(small_datas
         f"Stopped: nothing was written; the previous results in {out} are unchanged."
     ]
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_stop_after_the_results_were_swapped_in_says_they_are_complete(tmp_path):
+    from focuson.runs.stopped import FolderState
+
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "findings.parquet").write_bytes(b"the previous findings")
+    before = FolderState.of(out)
+    new = b"this run's findings"
+    (out / "findings.parquet").write_bytes(new)
+    outputs = {"findings.parquet": {"sha256": hashlib.sha256(new).hexdigest()}}
+    (out / "manifest.json").write_text(json.dumps({"outputs": outputs}))
+    assert FolderState.of(out).stopped_line(before) == (
+        f"Stopped after the results were written: {out} holds this run's complete results."
+    )
+    (out / "findings.parquet").write_bytes(b"half of this run")
+    assert FolderState.of(out).stopped_line(before) == (
+        f"Stopped: part of this run was written to {out}; run the command again for complete "
+        "results."
+    )
