@@ -121,9 +121,18 @@ def reference_estimates(
         grid = keys.merge(overall, on=["indicator", "period"], how="inner")
         own = rest[[*KEYS, "band", *counts]]
         grid = grid.merge(own, on=[*KEYS, "band"], how="left", suffixes=("", "_own"))
+        banded = grid["band"].to_numpy() >= 0
         for c in counts:
             grid[c] = grid[c] - grid[f"{c}_own"].fillna(0.0)
+            # Published band counts are scaled to their published totals (focuson.find.publish),
+            # so a group's band can exceed the overall's by a fraction: nobody is left there.
+            grid.loc[banded & (grid[c] < 0), c] = 0.0
         grid = grid.drop(columns=[f"{c}_own" for c in counts])
+        # Published counts are rounded apart, so everyone else's numerator can exceed its
+        # denominator by a rounding step; a proportion's numerator is at most its denominator.
+        is_prop = grid["indicator"].map(indicators.set_index("id")["statistic"]) == "proportion"
+        over = is_prop.to_numpy() & (grid["numerator"] > grid["denominator"]).to_numpy()
+        grid.loc[over, "numerator"] = grid.loc[over, "denominator"]
         above = (grid["numerator"] < 0) | (grid["denominator"] < 0)
         if above.any():
             bad = grid.loc[above, ["indicator", "dimension"]].drop_duplicates().head(3)

@@ -1,43 +1,32 @@
 """Disclosure control on the findings, before anything is written.
 
 Counts leave the engine only through here, under a :class:`~focuson.stats.DisclosureRule` (the NHS
-rule by default: 1-7 suppressed, the rest rounded to the nearest 5, 0 stays 0):
+rule by default: 1-7 suppressed, the rest rounded to the nearest 5, 0 stays 0). The policy, in
+terms an IG reviewer can sign off, is ``docs/disclosure.md``; in short:
 
-1. **Across every relation of the published cells.** The dimensions nest and cross: IMD deciles
-   inside quintiles, NHS ethnic codes inside the 6 groups (and the 5 groups equal to 5 of the
-   6), 5-year age bands inside the broad ones where their edges align (65-79, 80+, and 0-17 +
-   18-64 together, as 15-19 straddles 18), each intersection against both its margins, and
-   every dimension against the overall. :func:`~focuson.find.relations.build_relations`
-   derives every such "these cells add up to those" relation from the breakdowns' own labels
-   (not a hand list), for every indicator x period at once. Secondary suppression then grows
-   the pattern until **no relation holds exactly one suppressed cell**, so no suppressed count
-   equals published counts added and subtracted along one relation, with the published counts
-   taken as exact (the worst case), and groups with no row taken as known. The people
-   ethnicity_5 leaves out are a residual cell equal to ethnicity_6's not stated / not known:
-   hiding one hides the other. The numerators and the denominators are protected separately
-   (the numerator of a mean is a sum of values, not a count, and is protected through its
-   count) and a group is suppressed if either count is. On 90,000 benchmark-like rows (480
-   indicator x periods) this takes 0.2-0.3 s.
-2. A group is also suppressed when its reference group is: its comparison would give the
-   reference's value away.
-3. Suppressed rows are blanked: counts, value, limits, comparison, excess and gaps; they are not
-   significant and have no direction. Published counts, the excess and the people to standard are
-   rounded. Values, limits and tests are computed before rounding, from the true counts.
+1. **Primary**: a row whose numerator or denominator is 1-7 is suppressed.
+2. **Secondary, across every relation of the published cells**. The dimensions nest and cross
+   (deciles in quintiles, NHS codes in the 6 groups, 5-year in broad age bands where the edges
+   align, intersections against their margins, everything against the overall):
+   :func:`~focuson.find.relations.build_relations` derives every "these cells add up to those"
+   relation from the breakdowns' own labels. A fast greedy pass first grows the pattern until no
+   relation holds exactly one suppressed cell; then :mod:`~focuson.find.protection` **audits every
+   indicator x period as a whole system** with integer programmes (the attacker holds every
+   published count with its rounding interval, every relation, non-negativity and, for
+   proportions, numerator <= denominator) and suppresses more until no primary count can be
+   narrowed below its 1-7 range and no suppressed count pinned to one value.
+3. A group compared with a suppressed reference group has no comparison.
+4. **Everything published is computed from the published counts** (:mod:`~focuson.find.publish`):
+   values, limits, comparisons, p- and q-values, people affected, gradients and gaps. So no
+   statistic adds anything to what the rounded counts say.
+5. **People affected** (``excess``, ``people_to_standard``) follow the rule of counts: 1-7
+   suppressed, the rest rounded to 5.
 
-Known limits (what is still not protected):
-
-* **Chains of relations.** Each relation alone is safe, but two or more combined can still
-  pin a suppressed cell in rare patterns (e.g. two suppressed cells that are each other's only
-  partner in two different relations whose difference isolates one of them). The exact check
-  of :func:`focuson.stats.disclose_table` (leverage on the relation matrix) is not run on the
-  full relation system.
-* **Intervals, not values.** Rounded published counts, non-negativity and exact values or
-  limits beside rounded denominators can narrow a suppressed count to an interval, or to a
-  value when the interval is short; the guarantee is linear and exact-value only.
-* **Across indicators and periods.** Indicators that share a denominator (the same list in
-  two indicators) or periods that sum to a published total are not related to each other.
-* **The pattern is greedy**, not the minimum-loss one of an optimiser (e.g. tau-Argus): the
-  cheapest cell per unsafe relation, preferring cells that fix several relations at once.
+Known limits: indicators that share a denominator (the same waiting list in two indicators) are
+audited apart; their denominators are the same counts, rounded the same way, and suppressed by
+the same small-number rule, but a secondary suppression in one is not copied to the other. The
+pattern is greedy, not the minimum-loss pattern of an optimiser; ``docs/disclosure.md`` gives what
+it costs.
 """
 
 from __future__ import annotations
@@ -46,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
+from focuson.find.protection import protect
 from focuson.find.relations import build_relations
 from focuson.stats import NHS_RULE, DisclosureRule
 
@@ -67,7 +57,9 @@ BLANKED: tuple[str, ...] = (
     "people_to_standard",
 )
 #: Columns published as rounded counts.
-ROUNDED: tuple[str, ...] = ("denominator", "excess", "people_to_standard")
+ROUNDED: tuple[str, ...] = ("denominator",)
+#: People-affected columns: published under the rule of counts (1-7 suppressed, the rest rounded).
+PEOPLE: tuple[str, ...] = ("excess", "people_to_standard")
 
 
 def suppression(
@@ -109,18 +101,24 @@ def suppression(
     >>> f = pd.DataFrame({"indicator": "a", "period": "p", "statistic": "rate",
     ...     "dimension": ["overall"] + ["imd_decile"] * 4 + ["imd_quintile"] * 2,
     ...     "group": ["All", "1", "2", "3", "4", "1", "2"],
-    ...     "numerator": [163.0, 3.0, 40.0, 20.0, 100.0, 43.0, 120.0], "denominator": 1000.0})
+    ...     "numerator": [163.0, 3.0, 40.0, 20.0, 100.0, 43.0, 120.0],
+    ...     "denominator": [4000.0, 1000.0, 1000.0, 1000.0, 1000.0, 2000.0, 2000.0]})
     >>> f.loc[suppression(f), "group"].tolist()
     ['1', '2']
     """
-    out, _ = suppression_patterns(findings, rule=rule, across=across)
-    return out
+    start, _ = suppression_patterns(findings, rule=rule, across=across)
+    if not across:
+        return start
+    return protect(findings, rule=rule, start=start).suppressed
 
 
 def suppression_patterns(
     findings: pd.DataFrame, *, rule: DisclosureRule = NHS_RULE, across: bool = True
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """:func:`suppression`, with the pattern of each count column (for checks and tests).
+    """The greedy pattern that :func:`suppression` starts from, with each count column's own.
+
+    No relation holds exactly one suppressed cell; the audit of whole systems (rounding
+    intervals, chains of relations) is :func:`suppression`'s.
 
     Parameters
     ----------
@@ -210,8 +208,39 @@ def disclose_findings(findings: pd.DataFrame, *, rule: DisclosureRule = NHS_RULE
     >>> disclose_findings(f)[["numerator", "denominator", "suppressed"]].values.tolist()
     [[50.0, 105.0, False], [40.0, 60.0, False], [10.0, 45.0, False]]
     """
+    hidden = suppression(findings, rule=rule)
+    return blank_findings(findings, hidden, rule=rule)
+
+
+def blank_findings(
+    findings: pd.DataFrame, hidden: np.ndarray, *, rule: DisclosureRule = NHS_RULE
+) -> pd.DataFrame:
+    """Blank the suppressed rows, round the counts and apply the rule to people affected.
+
+    Parameters
+    ----------
+    findings
+        Findings (see :func:`disclose_findings`).
+    hidden
+        Per row: suppressed (from :func:`suppression`).
+    rule
+        The disclosure rule.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`disclose_findings`.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"indicator": "a", "period": "p", "statistic": "rate",
+    ...     "dimension": "sex", "group": ["F", "M"], "numerator": [40.0, 12.0],
+    ...     "denominator": [60.0, 43.0], "excess": [4.0, 12.4]})
+    >>> blank_findings(f, np.array([False, False]))["excess"].tolist()
+    [nan, 10.0]
+    """
     out = findings.copy()
-    hidden = suppression(out, rule=rule)
+    hidden = np.asarray(hidden, dtype=bool)
     if "reference_group" in out.columns:
         # A group compared with a suppressed reference would give the reference's value away.
         keys = ["indicator", "period", "dimension", "group"]
@@ -235,6 +264,9 @@ def disclose_findings(findings: pd.DataFrame, *, rule: DisclosureRule = NHS_RULE
     for c in ROUNDED:
         if c in out.columns:
             out[c] = _round(out[c].to_numpy(np.float64), rule)
+    for c in PEOPLE:
+        if c in out.columns:
+            out[c] = people_count(out[c].to_numpy(np.float64), rule)
     for c in BLANKED:
         if c in out.columns:
             out.loc[hidden, c] = np.nan
@@ -245,6 +277,17 @@ def disclose_findings(findings: pd.DataFrame, *, rule: DisclosureRule = NHS_RULE
         out.loc[hidden, "direction"] = None
     out["suppressed"] = hidden
     return out
+
+
+def people_count(values: np.ndarray, rule: DisclosureRule = NHS_RULE) -> np.ndarray:
+    """A number of people as the rule publishes a count: whole, 1-7 blank, the rest rounded.
+
+    >>> people_count(np.array([0.2, 3.4, 7.6, 12.4, np.nan])).tolist()
+    [0.0, nan, 10.0, 10.0, nan]
+    """
+    whole = np.rint(values)
+    rounded = _round(whole, rule)
+    return np.where(rule.suppresses(np.abs(np.nan_to_num(whole))), np.nan, rounded)
 
 
 def _secondary(

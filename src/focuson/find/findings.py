@@ -18,15 +18,17 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from focuson.find.compare import TESTS, compare, direction, qvalues, reference_estimates
-from focuson.find.disclosure import disclose_findings
+from focuson.find.disclosure import blank_findings, suppression
 from focuson.find.estimates import KEYS, check_aggregates, estimate
 from focuson.find.excess import excess, gap, people_to_level
 from focuson.find.gradients import (
     SEED,
+    blank_gradients,
     empty_gradients,
     non_ordered_gradients,
     ordered_gradients,
 )
+from focuson.find.publish import published_aggregates, totals
 from focuson.stats import NHS_RULE, DisclosureRule
 
 #: Columns of the findings frame, in order.
@@ -150,8 +152,25 @@ def find(
         )
     ind = indicators.set_index("id")
 
-    est = estimate(aggregates, indicators, confidence=confidence)
-    ref = reference_estimates(aggregates, indicators, reference=reference, confidence=confidence)
+    # Disclosure control first: the pattern from the true counts, then every statistic from the
+    # published counts only (focuson.find.publish), so that none gives a count away.
+    tot = totals(aggregates)
+    tot["statistic"] = tot["indicator"].map(ind["statistic"]).to_numpy()
+    hidden = suppression(tot, rule=rule)
+    published = published_aggregates(aggregates, hidden, rule=rule)
+    hidden_keys = pd.MultiIndex.from_frame(tot.loc[hidden, KEYS])
+    est = estimate(published, indicators, confidence=confidence)
+    est_hidden = pd.MultiIndex.from_frame(est[KEYS]).isin(hidden_keys)
+    for column in ("value", "lower", "upper", "se", "sd"):
+        est.loc[est_hidden, column] = np.nan
+    est.loc[est_hidden, "reason"] = "suppressed (disclosure control)"
+    # Everyone else is the overall minus the group: no reference where the overall is hidden.
+    hidden_overall = (published["dimension"] == "overall").to_numpy() & pd.MultiIndex.from_frame(
+        published[KEYS]
+    ).isin(hidden_keys)
+    ref = reference_estimates(
+        published.loc[~hidden_overall], indicators, reference=reference, confidence=confidence
+    )
     ref = ref.rename(
         columns={
             "numerator": "ref_numerator",
@@ -205,7 +224,7 @@ def find(
     )
     f.loc[~tested, "excess"] = np.nan
     f = f.sort_values(KEYS, kind="stable").reset_index(drop=True)
-    f = disclose_findings(f, rule=rule)
+    f = blank_findings(f, pd.MultiIndex.from_frame(f[KEYS]).isin(hidden_keys), rule=rule)
 
     scale = ind["multiplier"].where(ind["statistic"] != "mean")
     parts = [
@@ -214,6 +233,7 @@ def find(
     ]
     parts = [g for g in parts if len(g)]
     grad = pd.concat(parts, ignore_index=True) if parts else empty_gradients()
+    grad = blank_gradients(grad, est, est_hidden)
     grad = grad.sort_values(["indicator", "period", "dimension"], kind="stable")
     f = f[FINDING_COLUMNS].reset_index(drop=True)
     for column in ("reference_group", "direction", "test"):

@@ -47,6 +47,49 @@ SII_FLAVOUR = "nhse"
 SEED = 20250401
 
 
+def blank_gradients(
+    gradients: pd.DataFrame, estimates: pd.DataFrame, hidden: np.ndarray
+) -> pd.DataFrame:
+    """Blank every measure of a setting and dimension in which a group is suppressed.
+
+    A summary measure over groups whose published values are known is a function of them; one
+    computed with a suppressed group left out would silently change what it measures. So it is
+    blank, with the reason (as the monitoring gaps are).
+
+    Parameters
+    ----------
+    gradients
+        The gradients frame.
+    estimates
+        The estimates they were computed from (``indicator``, ``period``, ``dimension``,
+        ``group``).
+    hidden
+        Per row of ``estimates``: suppressed.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"indicator": "a", "period": "p", "dimension": ["imd_decile", "sex"],
+    ...     "measure": "sii", "value": [1.0, 2.0], "lower": 0.0, "upper": 3.0,
+    ...     "intercept": 0.5, "reason": ""})
+    >>> e = pd.DataFrame({"indicator": "a", "period": "p", "dimension": ["imd_decile", "sex"],
+    ...     "group": ["1", "F"]})
+    >>> blank_gradients(g, e, np.array([True, False]))["value"].tolist()
+    [nan, 2.0]
+    """
+    if gradients.empty:
+        return gradients
+    keys = ["indicator", "period", "dimension"]
+    blocked = pd.MultiIndex.from_frame(estimates.loc[np.asarray(hidden, bool), keys])
+    hit = pd.MultiIndex.from_frame(gradients[keys]).isin(blocked)
+    out = gradients.copy()
+    for column in ("value", "lower", "upper", "intercept"):
+        if column in out.columns:
+            out.loc[hit, column] = np.nan
+    out["reason"] = out["reason"].astype(object)
+    out.loc[hit, "reason"] = "a group is suppressed (disclosure control)"
+    return out
+
+
 def empty_gradients() -> pd.DataFrame:
     """A gradients frame with no rows, with the right column types.
 

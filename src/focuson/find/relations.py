@@ -82,10 +82,14 @@ class Relations:
         Relations x cells, CSR, 1 where the cell is in the relation: the cells of one relation
         split in two sides of equal sum. Every relation has at least two cells; duplicates are
         removed.
+    signed
+        The same relations with their sides: +1 for the cells of one side, -1 for the other, so
+        that ``signed @ counts == 0`` for counts that add up.
     """
 
     cells: pd.DataFrame
     matrix: csr_matrix
+    signed: csr_matrix
 
     def members(self) -> list[np.ndarray]:
         """The cell indices of each relation (for reading and tests; the work uses ``matrix``)."""
@@ -154,6 +158,7 @@ def build_relations(labels: pd.DataFrame, *, across: bool = True) -> Relations:
         ]
     parts_r: list[np.ndarray] = []
     parts_c: list[np.ndarray] = []
+    parts_s: list[np.ndarray] = []
     offset = 0
     for d1, d2 in pairs:
         idx = np.flatnonzero(cells["dimension"].isin([d1, d2]).to_numpy())
@@ -169,15 +174,21 @@ def build_relations(labels: pd.DataFrame, *, across: bool = True) -> Relations:
         )
         parts_r.append(np.asarray(relation) + offset)
         parts_c.append(idx)
+        parts_s.append(np.where(sub["dimension"].to_numpy() == d1, 1.0, -1.0))
         offset += int(np.max(relation, initial=-1)) + 1
     if not parts_r:
-        return Relations(cells, csr_matrix((0, len(cells))))
+        empty = csr_matrix((0, len(cells)))
+        return Relations(cells, empty, empty.copy())
     r = np.concatenate(parts_r)
     c = np.concatenate(parts_c)
-    m = coo_matrix((np.ones(r.size), (r, c)), shape=(offset, len(cells))).tocsr()
+    s = np.concatenate(parts_s)
+    m = coo_matrix((s, (r, c)), shape=(offset, len(cells))).tocsr()
     m.sum_duplicates()
     m.sort_indices()
-    return Relations(cells, _unique_rows(m))
+    signed = _unique_rows(m)
+    unsigned = signed.copy()
+    unsigned.data = np.abs(unsigned.data)
+    return Relations(cells, unsigned, signed)
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,9 +20,10 @@ measure                     value
                             everyone else; neutral 0
 ==========================  =====================================================================
 
-A gap is blank when any cell it is computed from is suppressed, so no gap gives a suppressed
-value away. ``people`` is the published (rounded) denominator of the group the gap is about
-(quintile 1 for the deprivation measures), blank where suppressed.
+Gaps are computed from the published levels only (values from the published counts, rounded
+denominators), and a gap is blank when any cell it is computed from is suppressed, so no gap gives
+a suppressed value away. ``people`` is the published (rounded) denominator of the group the gap
+is about (quintile 1 for the deprivation measures), blank where suppressed.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from focuson.find import find
-from focuson.find.estimates import estimate
 from focuson.stats import NHS_RULE, DisclosureRule, sii_nhse
 
 #: Columns of the level series.
@@ -180,13 +180,13 @@ def _sii(
     national_imd: ArrayLike | None,
 ) -> pd.DataFrame:
     deciles = [str(d) for d in range(1, 11)]
-    rows = aggregates.loc[aggregates["dimension"] == "imd_decile"]
-    if rows.empty:
-        return pd.DataFrame(columns=GAP_COLUMNS)
-    est = estimate(rows, indicators)
-    value = _wide(est, "value", deciles)
-    pop = _wide(est, "denominator", deciles).reindex(value.index)
+    # From the published levels (values from the published counts, rounded denominators), never
+    # from the true counts: the gap then tells nothing the levels do not.
     lv = levels.loc[levels["dimension"] == "imd_decile"]
+    if lv.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    value = _wide(lv, "value", deciles).astype(np.float64)
+    pop = _wide(lv, "denominator", deciles).reindex(value.index).astype(np.float64)
     flags = _wide(lv.assign(s=lv["suppressed"].astype(float)), "s", deciles)
     hidden = flags.reindex(value.index).fillna(0.0).to_numpy() > 0
     v, n = value.to_numpy(np.float64), pop.to_numpy(np.float64)

@@ -1,0 +1,361 @@
+"""Secondary suppression checked against the whole system of published relations (audit and repair).
+
+A pattern of suppressed cells is safe when, for every indicator x period (a *setting*), the
+attacker of :mod:`focuson.find.attack`, holding every published count of the setting with its
+rounding interval and every relation between cells, can neither
+
+* narrow a primary-suppressed count (1-7 under the NHS rule) to a smaller range: the count can be
+  as low as ``suppress_from`` (1) and as high as ``suppress_to`` (7) in some table that fits
+  everything published, nor
+* pin any other suppressed count (a secondary one, or the other count of a suppressed row) to
+  one value.
+
+:func:`protect` starts from a pattern and **audits** every setting with integer programmes
+(HiGHS). A requirement is *certified* by exhibiting a whole-number table that fits what is
+published and has the count at the level asked: one programme pushes every open requirement
+towards its level at once, its solution certifying all it reaches; each requirement still open
+gets a programme of its own, whose solution certifies others too (integer branch and bound only
+when the simplex solution is fractional). What cannot be certified fails, and is **repaired**:
+the cheapest published cell sharing a relation with the failing one (its count times the size of
+the relation) is suppressed too, and the setting is audited again. Suppressing a cell only widens
+what the attacker must allow, so a certified requirement stays certified; the loop stops because
+every round suppresses one more cell. This is the audit of tau-ARGUS (Hundepool et al.,
+*Statistical Disclosure Control*, Wiley 2012, 4.3) with a greedy repair instead of its optimal
+(and much slower) pattern.
+
+Examples
+--------
+Sex F (3) would be narrowed by the overall and M: 83 and 80 are published as 85 and 80, so F
+lies in 85 - 2 - 82 = 1 .. 87 - 78 = 9 (safe without help); with an overall of 81 (published 80),
+F lies in 0 .. 82 - 78 = 4, narrowed; M is suppressed too:
+
+>>> import pandas as pd
+>>> def cells(total, f, m):
+...     return pd.DataFrame({"indicator": "a", "period": "p", "statistic": "rate",
+...         "dimension": ["overall", "sex", "sex"], "group": ["All", "F", "M"],
+...         "numerator": [total, f, m], "denominator": 1000.0})
+>>> protect_findings(cells(83.0, 3.0, 80.0)).tolist()
+[False, True, False]
+>>> protect_findings(cells(81.0, 3.0, 78.0)).tolist()
+[False, True, True]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from focuson.find.attack import (
+    COLUMNS,
+    TOLERANCE,
+    UNBOUNDED,
+    SettingSolver,
+    System,
+    integral,
+    locate,
+    rounding_interval,
+)
+from focuson.find.relations import Relations, build_relations
+from focuson.stats import NHS_RULE, DisclosureRule
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """The suppression pattern of every setting, and what it cost.
+
+    Attributes
+    ----------
+    suppressed
+        Per row of the findings: True where the row's counts may not be published.
+    primary
+        Per row: suppressed by the small-number rule itself (either count).
+    audited
+        Settings audited (those with any suppressed cell).
+    repairs
+        Cells suppressed by the repair after the audit.
+    programmes
+        Linear or integer programmes solved.
+    """
+
+    suppressed: np.ndarray
+    primary: np.ndarray
+    audited: int
+    repairs: int
+    programmes: int
+
+
+def protect_findings(
+    findings: pd.DataFrame,
+    *,
+    rule: DisclosureRule = NHS_RULE,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
+    """Which rows must be suppressed so that no suppressed count is pinned or narrowed.
+
+    Parameters
+    ----------
+    findings
+        ``indicator``, ``period``, ``dimension``, ``group``, ``statistic``, ``numerator``,
+        ``denominator``: true counts, one row per cell.
+    rule
+        The disclosure rule.
+    start
+        Rows already suppressed (e.g. a cheaper pattern to start from); primary suppression is
+        always added.
+
+    Returns
+    -------
+    numpy.ndarray
+        Per row: suppressed.
+    """
+    return protect(findings, rule=rule, start=start).suppressed
+
+
+def protect(
+    findings: pd.DataFrame,
+    *,
+    rule: DisclosureRule = NHS_RULE,
+    start: np.ndarray | None = None,
+    relations: Relations | None = None,
+) -> Pattern:
+    """:func:`protect_findings`, with what the audit did (see :class:`Pattern`)."""
+    n_rows = len(findings)
+    if n_rows == 0:
+        empty = np.zeros(0, dtype=bool)
+        return Pattern(empty, empty, 0, 0, 0)
+    rel = relations if relations is not None else build_relations(findings)
+    codes, cell_of, settings = locate(findings, rel)
+    T, C = len(settings), len(rel.cells)
+    is_mean = findings["statistic"].to_numpy() == "mean"
+    true = np.zeros((T, 2 * C))
+    present = np.zeros((T, C), dtype=bool)
+    present[codes, cell_of] = True
+    counted = np.zeros((T, 2 * C), dtype=bool)  # counts the rule protects (not sums of values)
+    for k, column in enumerate(COLUMNS):
+        values = np.rint(np.nan_to_num(findings[column].to_numpy(np.float64)))
+        true[codes, k * C + cell_of] = values
+        counted[codes, k * C + cell_of] = ~is_mean if column == "numerator" else True
+    virtual = rel.cells["virtual"].to_numpy()
+    small = rule.suppresses(true) & counted
+    S = np.zeros((T, C), dtype=bool)
+    S[codes, cell_of] = np.zeros(n_rows, dtype=bool) if start is None else np.asarray(start)
+    S |= small[:, :C] | small[:, C:]
+    S &= present
+    primary_rows = (small[:, :C] | small[:, C:])[codes, cell_of]
+    ordered = np.zeros(T, dtype=bool)
+    ordered[codes[findings["statistic"].to_numpy() == "proportion"]] = True
+    frame = pd.DataFrame(list(settings), columns=["indicator", "period"])
+    template = System(rel, frame, np.zeros((T, 2 * C)), np.zeros((T, 2 * C)), ordered)
+    audit = _Audit(template, rule, rel)
+    repairs = 0
+    for t in np.flatnonzero(S.any(axis=1)):
+        # One integer programme per setting: settings share no cells, so they are independent.
+        repairs += audit.setting(int(t), true[t], S[t], present[t], counted[t], small[t], virtual)
+    S = _share_denominators(S, true[:, C:], settings)
+    return Pattern(
+        suppressed=S[codes, cell_of],
+        primary=primary_rows,
+        audited=int(S.any(axis=1).sum()),
+        repairs=repairs,
+        programmes=audit.programmes,
+    )
+
+
+class _Audit:
+    """Audit and repair, setting by setting (see the module notes)."""
+
+    def __init__(self, template: System, rule: DisclosureRule, rel: Relations) -> None:
+        self.system = template
+        self.rule = rule
+        self.programmes = 0
+        incidence = rel.matrix.tocsr()
+        self.rel_of_cell = incidence.T.tocsr()  # cells x relations
+        self.cells_of_rel = incidence
+        self.rel_size = np.diff(incidence.indptr)
+
+    def setting(
+        self,
+        t: int,
+        true: np.ndarray,
+        S: np.ndarray,
+        present: np.ndarray,
+        counted: np.ndarray,
+        small: np.ndarray,
+        virtual: np.ndarray,
+    ) -> int:
+        """Audit setting ``t`` and repair ``S`` (in place) until safe; the cells added."""
+        C = S.size
+        certified_up = np.zeros(2 * C, dtype=bool)
+        certified_down = np.zeros(2 * C, dtype=bool)
+        added = 0
+        while True:
+            self._bounds(t, true, S, present, virtual)
+            hidden = np.concatenate([S, S])
+            # Primary counts must reach both ends of the rule's range; any other hidden count
+            # must not be pinned (it can move up or down by one).
+            up_level = np.where(small, self.rule.suppress_to, true + 1)
+            down_level = np.where(small, self.rule.suppress_from, true - 1)
+            need = hidden & counted
+            solver = self.system.solver(t)
+            up_ok, down_ok = self._certify(solver, need, up_level, down_level,
+                                           certified_up, certified_down)  # fmt: skip
+            certified_up |= up_ok
+            certified_down |= down_ok
+            failed = need & np.where(small, ~(up_ok & down_ok), ~(up_ok | down_ok))
+            if not failed.any():
+                return added
+            fixed = self._repair(np.flatnonzero(failed) % C, true, S, present, virtual)
+            if not fixed:
+                # Nothing left to hide next to the failing cells: only possible for counts that
+                # do not add up; refuse rather than publish.
+                raise ValueError(
+                    "disclosure control: a suppressed count could not be protected in "
+                    f"{self.system.settings.iloc[t].tolist()}: the counts do not add up across "
+                    "the breakdowns"
+                )
+            added += fixed
+
+    def _bounds(
+        self, t: int, true: np.ndarray, S: np.ndarray, present: np.ndarray, virtual: np.ndarray
+    ) -> None:
+        """What the attacker knows of setting ``t`` under pattern ``S``."""
+        C = S.size
+        shown = np.concatenate([present & ~S, present & ~S])
+        published = np.where(shown, _round(true, self.rule), np.nan)
+        lo, hi = rounding_interval(published, self.rule)
+        absent = ~np.concatenate([present, present]) & ~np.concatenate([virtual, virtual])
+        lo = np.where(absent, 0.0, lo)
+        hi = np.where(absent, 0.0, hi)
+        # A suppressed sum of values (mean) is unbounded like any hidden count; its published
+        # value is not a count, and the rounding interval is not the attacker's knowledge.
+        self.system.lower[t] = lo
+        self.system.upper[t] = np.minimum(hi, UNBOUNDED)
+        del C
+
+    def _certify(
+        self,
+        solver: SettingSolver,
+        need: np.ndarray,
+        up_level: np.ndarray,
+        down_level: np.ndarray,
+        done_up: np.ndarray,
+        done_down: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Which requirements a whole-number table certifies (see the module notes)."""
+        up_ok = done_up.copy()
+        down_ok = done_down.copy()
+
+        def take(x: np.ndarray | None) -> None:
+            if x is not None and integral(x):
+                up_ok[need & (x >= up_level - TOLERANCE)] = True
+                down_ok[need & (x <= down_level + TOLERANCE)] = True
+
+        # Joint programmes: every open count pushed up (capped at its level) or down (floored
+        # at its level), the direction drawn at random where both are open, so that counts that
+        # share a relation take turns. Stops when a round certifies little.
+        rng = np.random.default_rng(0)
+        for _ in range(8):
+            open_up, open_down = need & ~up_ok, need & ~down_ok
+            n_open = int(open_up.sum() + open_down.sum())
+            if n_open == 0:
+                return up_ok, down_ok
+            go_up = open_up & (~open_down | (rng.random(need.size) < 0.5))
+            go_down = open_down & ~go_up
+            cost = np.where(go_up, -1.0, np.where(go_down, 1.0, 0.0))
+            cap = np.where(go_up, up_level, np.inf)
+            floor = np.where(go_down, down_level, -np.inf)
+            x = solver.solve(cost, cap=cap, floor=floor)
+            self.programmes += 1
+            take(x)
+            if n_open - int((need & ~up_ok).sum() + (need & ~down_ok).sum()) < max(2, n_open // 8):
+                break
+        # What is still open: one programme each (each solution may certify others too).
+        for sense, ok in ((-1.0, up_ok), (1.0, down_ok)):
+            for j in np.flatnonzero(need & ~ok):
+                if ok[j]:
+                    continue
+                cost = np.zeros(need.size)
+                cost[j] = sense
+                x = solver.solve(cost)
+                self.programmes += 1
+                if x is not None and not integral(x):
+                    x = solver.solve(cost, integer=True)
+                    self.programmes += 1
+                take(x)
+        return up_ok, down_ok
+
+    def _repair(
+        self,
+        failing: np.ndarray,
+        true: np.ndarray,
+        S: np.ndarray,
+        present: np.ndarray,
+        virtual: np.ndarray,
+    ) -> int:
+        """Suppress, for every failing cell, its cheapest published partner; how many added."""
+        C = S.size
+        size = true[:C] + true[C:]
+        # Zeros are cheap to hide but tell readers nothing when hidden: chosen last.
+        cost_of = np.where(size == 0, size.max() + 1, size)
+        added = 0
+        for c in np.unique(failing):
+            rels = self.rel_of_cell.indices[
+                self.rel_of_cell.indptr[c] : self.rel_of_cell.indptr[c + 1]
+            ]
+            frontier = {int(c)}
+            best = None
+            for _ in range(3):  # partners, then partners of hidden partners
+                best_cost = np.inf
+                reach: set[int] = set()
+                for r in rels:
+                    members = self.cells_of_rel.indices[
+                        self.cells_of_rel.indptr[r] : self.cells_of_rel.indptr[r + 1]
+                    ]
+                    for m in members:
+                        reach.add(int(m))
+                        if present[m] and not S[m] and not virtual[m]:
+                            cost = cost_of[m] * self.rel_size[r]
+                            if cost < best_cost:
+                                best_cost, best = cost, int(m)
+                if best is not None:
+                    break
+                frontier = {m for m in reach if S[m] or virtual[m]} - frontier
+                if not frontier:
+                    break
+                rels = np.unique(
+                    np.concatenate(
+                        [
+                            self.rel_of_cell.indices[
+                                self.rel_of_cell.indptr[m] : self.rel_of_cell.indptr[m + 1]
+                            ]
+                            for m in frontier
+                        ]
+                    )
+                )
+            if best is not None and not S[best]:
+                S[best] = True
+                added += 1
+        return added
+
+
+def _share_denominators(S: np.ndarray, denominators: np.ndarray, settings: pd.Index) -> np.ndarray:
+    """One pattern for indicators of a month that count the same denominators.
+
+    Two indicators on one list (RTT within 18 weeks, over 52 weeks) publish the same
+    denominators; a cell hidden in one and shown in the other would be known. Hiding it in both
+    only widens what the attacker must allow in each, so each stays safe.
+    """
+    period = np.array([p for _, p in settings], dtype=object)
+    key = pd.Series([hash(row.tobytes()) for row in denominators]).astype(str) + "|" + period
+    group = pd.factorize(key)[0]
+    if np.unique(group).size == group.size:
+        return S
+    union = np.zeros((group.max() + 1, S.shape[1]), dtype=bool)
+    np.logical_or.at(union, group, S)
+    return union[group]
+
+
+def _round(values: np.ndarray, rule: DisclosureRule) -> np.ndarray:
+    return rule.round(np.rint(values))
