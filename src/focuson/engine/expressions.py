@@ -117,7 +117,8 @@ MAX_STRING = 500
 YEARS = (1800, 2199)
 #: The longest duration, in days (100 years).
 MAX_DURATION_DAYS = 36_600
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# control characters, and lone surrogates (half a character: no file or database stores one)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
 
 
@@ -544,7 +545,8 @@ def parse(text: str) -> Expr:
     bad = _CONTROL.search(text)
     if bad is not None:
         raise ExpressionError(
-            f"a control character (U+{ord(bad.group()):04X}) is not allowed", bad.start()
+            f"a control character or half a character (U+{ord(bad.group()):04X}) is not allowed",
+            bad.start(),
         )
     tree = _Parser(text).parse()
     _check_depth(tree)

@@ -11,7 +11,6 @@ cases below pin each one; the Hypothesis tests keep looking (more examples with
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import threading
 
@@ -32,6 +31,19 @@ _IBIS = {"VARCHAR": "string", "DATE": "date", "TIMESTAMP": "timestamp", "INTEGER
 _IBIS["DOUBLE"] = "float64"
 
 
+def quoted(text: str) -> str:
+    """A YAML double-quoted scalar holding ``text`` exactly, every character that is not
+    printable ASCII escaped (so that control characters reach the expression parser)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0x20 <= code < 0x7F and ch not in '"\\':
+            out.append(ch)
+        else:
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
 def catalogue(numerator: str = "departure <= arrival + 4 hours", **fields: str) -> str:
     """A one-indicator catalogue on ae_attendances; ``fields`` replace YAML values as written."""
     values = {
@@ -40,7 +52,7 @@ def catalogue(numerator: str = "departure <= arrival + 4 hours", **fields: str) 
         "table": "ae_attendances",
         "period": "{kind: event, column: arrival}",
         "denominator": '"true"',
-        "numerator": json.dumps(numerator),  # escapes reach the parser
+        "numerator": quoted(numerator),
         "statistic": "proportion",
         "polarity": "higher_is_better",
         "multiplier": "100",
@@ -52,13 +64,22 @@ def catalogue(numerator: str = "departure <= arrival + 4 hours", **fields: str) 
     return f"catalogue: hostile\nversion: '1'\nindicators:\n{body}"
 
 
+_VALUES: dict[str, list[object]] = {
+    "string": ["RYJ", "E01000001"],
+    "date": [dt.date(2024, 1, 15), dt.date(1990, 6, 1)],
+    "timestamp": [dt.datetime(2024, 1, 15, 10, 30), dt.datetime(1990, 6, 1)],
+    "int64": [1, 2_000_000_000],
+    "float64": [1.5, -2.0],
+}
+
+
 def rows(table: str) -> ir.Table:
-    """An unbound Ibis table holding what the engine gives a filter: the table's columns, the
+    """Two rows (in DuckDB) of what the engine gives a filter: the table's columns, the
     person's, the period dates and age."""
     schema = {c.name: _IBIS[c.sql_type] for c in CONTRACTS[table].columns}
     schema |= {f"person__{c.name}": _IBIS[c.sql_type] for c in CONTRACTS["persons"].columns}
     schema |= {"period_start": "date", "period_end": "date", "as_of": "date", "age": "int64"}
-    return ibis.table(schema, name="rows")
+    return ibis.memtable({k: _VALUES[t] for k, t in schema.items()}, schema=schema)
 
 
 def scope(t: ir.Table, table: str, *, persons_only: bool = False) -> dict[str, ir.Value]:
@@ -74,16 +95,16 @@ def scope(t: ir.Table, table: str, *, persons_only: bool = False) -> dict[str, i
 
 
 def compiles(cat: Catalogue) -> None:
-    """Every filter of a loaded catalogue compiles to Ibis and on to SQL (nothing is run)."""
+    """Every filter of a loaded catalogue compiles to Ibis and runs in DuckDB on two rows."""
     for ind in cat:
         t = rows(ind.table)
         population = scope(t, ind.table, persons_only=True)
         here = scope(t, ind.table)
         den = compile_expr(ind.denominator.tree, population if ind.population_denominator else here)
-        ibis.to_sql(t.filter(den), dialect="duckdb")
+        t.filter(den).count().execute()
         for f in (ind.numerator, ind.value):
             if f is not None:
-                ibis.to_sql(t.select(v=compile_expr(f.tree, here)), dialect="duckdb")
+                t.select(v=compile_expr(f.tree, here)).execute()
 
 
 def outcome(text: str) -> CatalogueError | None:
@@ -118,8 +139,8 @@ def expression_outcome(expression: str) -> None:
         ("department_type == " + "9" * 1000, "more than 15 digits"),
         ("department_type == " + "9" * 4301, "characters; expected at most 2,000"),
         ("department_type > 0." + "1" * 40, "more than 15 digits"),
-        ("provider == 'R\x00Y'", "control character (U+0000)"),
-        ("provider == 'a\x1b[2J'", "control character (U+001B)"),
+        ("provider == 'R\x00Y'", "(U+0000) is not allowed"),
+        ("provider == 'a\x1b[2J'", "(U+001B) is not allowed"),
         ("(" * 125 + "true" + ")" * 125, f"nested more than {MAX_NESTING} levels"),
         ("not " * 125 + "true", f"nested more than {MAX_NESTING} levels"),
         ("- " * 125 + "1 > 0", f"nested more than {MAX_NESTING} levels"),
@@ -190,6 +211,7 @@ def test_products_of_large_numbers_do_not_overflow_in_the_engine():
         ({"title": "!!python/name:os.system"}, 5, "!!python/name:os.system"),
         ({"title": "'a\x07b'"}, 5, "control character (U+0007)"),
         ({"method": "\x00"}, 13, "control character (U+0000)"),
+        ({"title": '"\\ud800"'}, 5, "half a character (a lone surrogate)"),
         ({"period": "{kind: event, column: [arrival]}"}, 7, "expected a date column"),
         ({"period": "{kind: census, column: arrival, until: [departure]}"}, 7, "for a census"),
         ({"period": "{kind: [event], column: arrival}"}, 7, "expected census or event"),

@@ -8,7 +8,9 @@ file is refused, with the line at fault, when it holds:
 - more than :data:`MAX_YAML_CHARACTERS` characters;
 - an anchor (``&name``) or an alias (``*name``): a mapping file or catalogue never needs them;
 - a tag other than YAML's own (``!!python/...``, ``!custom``);
-- more than :data:`MAX_YAML_DEPTH` levels of nesting.
+- more than :data:`MAX_YAML_DEPTH` levels of nesting;
+- an escape (``"\\ud800"``) that is half a character (a lone surrogate), which no file or
+  database can store.
 
 Every refusal is a :class:`yaml.MarkedYAMLError`, so a caller catching YAML errors catches these
 too; :func:`yaml_problem` gives any YAML error's line and reason in words.
@@ -25,6 +27,7 @@ focuson.data.contracts.safe_yaml.RefusedYAML: anchors (&name) and aliases (*name
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -33,6 +36,7 @@ import yaml
 MAX_YAML_CHARACTERS = 1_000_000
 #: The deepest nesting of mappings and lists (the default catalogue needs 4 levels).
 MAX_YAML_DEPTH = 32
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class RefusedYAML(yaml.MarkedYAMLError):
@@ -66,6 +70,11 @@ class LimitedSafeLoader(yaml.SafeLoader):
             node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+        if isinstance(node, yaml.ScalarNode) and _SURROGATE.search(node.value):
+            raise RefusedYAML(
+                "an escape that is half a character (a lone surrogate); expected text",
+                node.start_mark,
+            )
         if node is not None and node.tag not in self.yaml_constructors:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             raise RefusedYAML(
