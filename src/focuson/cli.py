@@ -88,6 +88,14 @@ EngineUrlOption = Annotated[
 ]
 
 
+OverwriteOption = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite",
+        help="Replace the --out folder even when it holds something else than focuson results, "
+        "or another dataset's monitoring history: nothing in it is kept.",
+    ),
+]
 DataArgument = Annotated[
     Path | None,
     typer.Argument(
@@ -322,6 +330,7 @@ def find_command(
     coverage_from: CoverageOption = None,
     alpha: AlphaOption = 0.05,
     report: Annotated[bool, typer.Option(help="Also write report.html.")] = True,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Find inequalities: every indicator by every breakdown, compared, ranked, protected."""
     console = _console()
@@ -345,6 +354,7 @@ def find_command(
                 engine_url=engine_url,
                 as_of=_day(as_of),
                 coverage_from=_day(coverage_from),
+                overwrite=overwrite,
             )
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         _error("Cannot run Find:", exc)
@@ -373,6 +383,7 @@ def monitor(
         float, typer.Option(help="Fewest people (after rounding) an alert may be about.")
     ] = 10.0,
     report: Annotated[bool, typer.Option(help="Also write monitor/monitor.html.")] = True,
+    overwrite: OverwriteOption = False,
     engine: EngineOption = "duckdb",
     engine_url: EngineUrlOption = None,
     in_engine: InEngineOption = False,
@@ -404,6 +415,7 @@ def monitor(
                 engine_url=engine_url,
                 as_of=_day(as_of),
                 coverage_from=_day(coverage_from),
+                overwrite=overwrite,
                 run_length=run_length,
             )
     except (FileNotFoundError, ValueError, RuntimeError) as exc:

@@ -43,8 +43,9 @@ from focuson.engine import (
 )
 from focuson.engine.backends import ENGINES, connect, copy_dataset, describe_engine
 from focuson.find.findings import FindResult, find, top_findings
-from focuson.find.results import write_results
+from focuson.find.results import FIND_FILES, REPORT_FILE, write_results
 from focuson.reports import write_find_report
+from focuson.runs.output import check_target, replacing, timestamp
 from focuson.runs.paths import mapping_path
 
 Step = Callable[[str], None]
@@ -81,6 +82,7 @@ def run_find(
     engine_url: str | None = None,
     as_of: dt.date | None = None,
     coverage_from: dt.date | None = None,
+    overwrite: bool = False,
 ) -> FindRun:
     """Run Find on the dataset mapped by ``data`` and write the results to ``out_dir``.
 
@@ -91,7 +93,9 @@ def run_find(
         for tables already in the engine, named and typed as the contracts say (they are
         checked and counted there; ``imd`` and ``as_of`` are then required).
     out_dir
-        The results folder (created; its files are replaced).
+        The results folder: new, empty, or holding focuson results. It is replaced whole when
+        the run is done (a monitoring history in it is kept): killed at any moment, it holds
+        the previous results or the new ones (:mod:`focuson.runs.output`).
     catalogue
         An indicator catalogue (YAML); the default catalogue when ``None``.
     imd
@@ -113,14 +117,18 @@ def run_find(
     as_of, coverage_from
         For tables in the engine: the extract date (required) and the first day the data is
         complete for (optional); a mapping file gives them otherwise.
+    overwrite
+        Replace ``out_dir`` even when it holds something else than focuson results; nothing
+        in it is kept.
 
     Raises
     ------
     FileNotFoundError
         For a missing mapping file or folder.
     ValueError
-        For a dataset that breaks its contracts, no IMD file, an unknown engine or
-        ``postgres`` without ``engine_url``.
+        For a dataset that breaks its contracts, no IMD file, an unknown engine,
+        ``postgres`` without ``engine_url``, or an ``out_dir`` that holds something else
+        (:class:`~focuson.runs.output.ResultsFolderError`, raised before any work).
     RuntimeError
         If the engine's software is missing or it cannot be reached.
     """
@@ -128,6 +136,7 @@ def run_find(
         raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     say = step or (lambda _text: None)
     inputs = read_inputs(data, catalogue, imd, as_of=as_of, coverage_from=coverage_from)
+    check_target(out_dir, overwrite=overwrite, inputs=inputs.files())
     aggregates, sources, row_counts = count(inputs, engine=engine, engine_url=engine_url, say=say)
     cat, imd_file = inputs.catalogue, inputs.imd_file
     indicators = indicators_frame(cat)
@@ -136,7 +145,7 @@ def run_find(
     result = find(aggregates, indicators, alpha=alpha)
     manifest: dict[str, Any] = {
         "focuson_version": __version__,
-        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "created": timestamp(),
         "inputs": {**inputs.describe(), "tables": sources, "rows": row_counts},
         "catalogue": {
             "file": str(catalogue) if catalogue else "focuson default catalogue",
@@ -148,18 +157,22 @@ def run_find(
         "engine": describe_engine(engine, engine_url),
     }
     say("Writing the results")
-    write_results(result, out_dir, manifest=manifest)
-    report_path = None
-    if report:
-        say("Drawing the charts and writing the report")
-        report_path = write_find_report(
-            result.findings,
-            result.gradients,
-            indicators,
-            Path(out_dir) / "report.html",
-            manifest=manifest,
-            rank_all_periods=True,
-        )
+    # Written beside the results folder, then swapped in whole; the monitoring history is kept.
+    with replacing(
+        out_dir, own=FIND_FILES, overwrite=overwrite, inputs=inputs.files(), say=say
+    ) as staging:
+        if report:
+            say("Drawing the charts and writing the report")
+            write_find_report(
+                result.findings,
+                result.gradients,
+                indicators,
+                staging / REPORT_FILE,
+                manifest=manifest,
+                rank_all_periods=True,
+            )
+        write_results(result, staging, manifest=manifest, also=[REPORT_FILE] if report else [])
+    report_path = Path(out_dir) / REPORT_FILE if report else None
     return FindRun(
         result=result,
         top=top_findings(result.findings, n=10),
@@ -185,11 +198,19 @@ class Inputs:
     mapping: DatasetMapping | None = None
     as_of: dt.date | None = None
     coverage_from: dt.date | None = None
+    catalogue_file: Path | None = None
+
+    def files(self) -> list[Path]:
+        """The input files a results folder must not hold: mapping, tables, IMD, catalogue."""
+        given = [self.imd_file, self.mapping_file, self.catalogue_file]
+        if self.mapping is not None:
+            given += [table.path for table in self.mapping.tables.values()]
+        return [Path(p) for p in given if p is not None]
 
     def describe(self) -> dict[str, Any]:
-        """Where the tables came from, for a manifest."""
+        """Where the tables came from, for a manifest (the mapping file with its SHA-256)."""
         if self.mapping_file is not None:
-            return {"mapping": str(self.mapping_file)}
+            return {"mapping": str(self.mapping_file), "mapping_sha256": _sha256(self.mapping_file)}
         assert self.as_of is not None
         return {
             "mapping": None,
@@ -230,7 +251,9 @@ def read_inputs(
                 f"--coverage-from {coverage_from.isoformat()} is after --as-of "
                 f"{as_of.isoformat()}: the data cannot start after the extract"
             )
-        return Inputs(cat, Path(imd), as_of=as_of, coverage_from=coverage_from)
+        return Inputs(
+            cat, Path(imd), as_of=as_of, coverage_from=coverage_from, catalogue_file=catalogue
+        )
     mapping_file = mapping_path(data)
     if as_of is not None or coverage_from is not None:
         raise ValueError(
@@ -244,7 +267,9 @@ def read_inputs(
             f"{mapping_file}: no IMD file to give each LSOA its deprivation decile and borough; "
             "pass --imd or name one under [reference] lsoa in the mapping file"
         )
-    return Inputs(cat, Path(imd_file), mapping_file=mapping_file, mapping=mapping)
+    return Inputs(
+        cat, Path(imd_file), mapping_file=mapping_file, mapping=mapping, catalogue_file=catalogue
+    )
 
 
 def count(
