@@ -21,6 +21,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from focuson.data.contracts import (
     DataContractError,
@@ -309,3 +311,83 @@ def test_in_an_engine_a_birth_in_year_one_is_refused():
     with pytest.raises(DataContractError) as info:
         check_in_engine(backend, ["persons"], as_of=dt.date(2025, 3, 31))
     assert "column date_of_birth: expected a date on or after 1880-01-01" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("lsoa_vintage = " + "1" * 4301 + "\nas_of = 2025-03-31\n", "a value that cannot be read"),
+        ('lsoa_vintage = 2021\nas_of = 2025-03-31\n[tables.persons]\npath = "p\\u0000.csv"\n',
+         "tables.persons.path: a control character is not allowed here"),
+        ('lsoa_vintage = 2021\nas_of = 2025-03-31\n[tables.persons]\npath = "p.csv"\n'
+         'delimiter = "\\n"\n', "tables.persons.delimiter: expected one character other than"),
+        ('lsoa_vintage = 2021\nas_of = 2025-03-31\n[tables.persons]\npath = "p.csv"\n'
+         '[tables.persons.columns]\nsex = "a\\u001bb"\n', "a control character is not allowed"),
+    ],
+)  # fmt: skip
+def test_hostile_toml_in_a_mapping_is_a_clear_error(tmp_path, text, words):
+    path = tmp_path / "mapping.toml"
+    path.write_text(text)
+
+    with pytest.raises(DataContractError) as info:
+        read_mapping(path)
+
+    assert str(info.value).startswith("mapping.toml")
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["2024-02-30", "!!timestamp x", "1" * 4301])
+def test_a_yaml_value_pyyaml_cannot_build_is_a_located_error(tmp_path, value):
+    path = _yaml_mapping(tmp_path, f"lsoa_vintage: 2021\nas_of: {value}\n")
+
+    with pytest.raises(DataContractError) as info:
+        read_mapping(path)
+
+    assert str(info.value).startswith("mapping.yaml, line 2: not valid YAML (a value that cannot")
+
+
+_FRAGMENTS = [
+    "[a]", "{a: 1}", "!!python/name:os.system", "*x", "&a x", "~", "''", "'\x00'", "1" * 4301,
+    ".inf", ".nan", "2024-02-30", "!!binary 'a'", "[" * 100 + "]" * 100, '"unclosed', "? [a]",
+    "!!set {a}", "{[1]: x}", "!!timestamp x", "true", "0", "-1", "1.0e+400", "9999-12-31",
+    "0001-01-01", "2025-03-31 10:00:00", '"\\ud800"', "{path: [x]}", "{path: '\\0'}",
+    "{path: x.csv, columns: {sex: [a]}}", "{path: x.csv, codes: {sex: {1: [M]}}}",
+    "{path: x.csv, delimiter: [x]}", "{path: x.csv, format: [csv]}", "{path: x.csv, columns: [a]}",
+    "{path: x.csv, codes: {sex: [a]}}", "{path: x.csv, date_format: [a]}", "{path: {a: 1}}",
+    "{persons: {path: x.csv}, [a]: 1}", "{lsoa: [a]}", "{lsoa: x, kind: [a]}",
+    "{path: x.duckdb, table: [a]}", "{path: x.duckdb, table: 'a\\0b'}",
+    "{path: x.csv, delimiter: '\"'}",
+]  # fmt: skip
+_KEYS = [
+    "lsoa_vintage",
+    "as_of",
+    "coverage_from",
+    "name",
+    "contract_version",
+    "reference",
+    "tables",
+]
+
+
+@given(
+    st.sampled_from(_KEYS),
+    st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=15).filter(lambda s: "\n" not in s)),
+    st.booleans(),
+)
+def test_hostile_mapping_files_give_only_contract_errors(tmp_path_factory, key, fragment, table):
+    values = {"lsoa_vintage": "2021", "as_of": "2025-03-31", "tables": "{persons: {path: p.csv}}"}
+    if table and key != "tables":
+        values["tables"] = f"{{persons: {fragment}}}"
+    else:
+        values[key] = fragment
+    text = "".join(f"{k}: {v}\n" for k, v in values.items())
+    path = tmp_path_factory.mktemp("m") / "mapping.yaml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+
+    try:
+        read_mapping(path)
+    except DataContractError as exc:  # the only kind that may escape
+        message = str(exc)
+    else:
+        return
+    assert message.startswith("mapping.yaml")

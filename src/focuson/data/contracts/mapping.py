@@ -82,6 +82,7 @@ _TABLE_KEYS = (
 )
 _NAME_PART = re.compile(r"[^.\s\x00-\x1f]+")
 _REFERENCE_KEYS = ("lsoa", "kind")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is a valid delimiter
 
 
 @dataclass(frozen=True)
@@ -397,6 +398,12 @@ def read_mapping(path: Path | str) -> DatasetMapping:
                 path=path,
                 line=line,
             ) from None
+        except ValueError as exc:  # tomllib lets int() fail on a number of thousands of digits
+            raise DataContractError(
+                f"{path.name}: not valid TOML (a value that cannot be read: {type(exc).__name__}"
+                "); expected key = value lines with numbers of a few digits",
+                path=path,
+            ) from None
     else:
         try:
             data = safe_load(text)
@@ -560,6 +567,8 @@ class _Reader:
     def text(self, value: Any, key: str, what: str) -> str:
         if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
             raise self.error(key, f"expected {what}")
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise self.error(key, f"a control character is not allowed here; expected {what}")
         return str(value)
 
     def dataset(self, data: Mapping[str, Any]) -> DatasetMapping:
@@ -711,8 +720,16 @@ class _Reader:
             seen[user] = column
         codes = self.codes(name, spec.get("codes", {}), prefix)
         delimiter = spec.get("delimiter", "\t" if ".tsv" in path.name.lower() else ",")
-        if not isinstance(delimiter, str) or len(delimiter) != 1:
-            raise self.error(f"{prefix}.delimiter", 'expected one character, e.g. ","')
+        if (
+            not isinstance(delimiter, str)
+            or len(delimiter) != 1
+            or delimiter == '"'
+            or _CONTROL.match(delimiter)
+        ):
+            raise self.error(
+                f"{prefix}.delimiter",
+                'expected one character other than a quote or a line break, e.g. "," or "\\t"',
+            )
         formats = {}
         for key in ("date_format", "timestamp_format"):
             value = spec.get(key)

@@ -84,6 +84,20 @@ class LimitedSafeLoader(yaml.SafeLoader):
             )
         return node
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A node's value; a value PyYAML cannot build (a date 2024-02-30, a 5,000-digit
+        number, ``!!timestamp x``) is a located error, not whatever PyYAML raised."""
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except Exception as exc:  # PyYAML's constructors raise many kinds on hostile text
+            raise RefusedYAML(
+                f"a value that cannot be read ({type(exc).__name__}: e.g. a date that does not "
+                "exist, or a number of thousands of digits)",
+                node.start_mark,
+            ) from None
+
 
 def _check_length(text: str) -> None:
     if len(text) > MAX_YAML_CHARACTERS:
