@@ -136,8 +136,9 @@ def _effects(run: dict[str, Any], *kinds: str) -> list[dict[str, Any]]:
 def _difference(
     run: dict[str, Any], indicator: str, period: str, dimension: str, group: str, reference: str
 ) -> tuple[float, float]:
-    """Difference (percentage points) of a group from its reference and its Wald SE."""
-    counts = run["counts"]
+    """Difference (percentage points) of a group from its reference and its Wald SE, from the
+    published counts (every statistic Find publishes is computed from them: docs/disclosure.md)."""
+    counts = run["findings"][["numerator", "denominator"]]
     x1, n1 = counts.loc[(indicator, period, dimension, group)]
     if reference == REST:
         x2, n2 = counts.loc[(indicator, period, "overall", "All")] - np.array([x1, n1])

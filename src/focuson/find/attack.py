@@ -284,7 +284,10 @@ class SettingSolver:
             )
         h.run()
         ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        x = np.asarray(h.getSolution().col_value) if ok else None
+        solution = h.getSolution()
+        x = np.asarray(solution.col_value) if ok else None
+        #: Reduced costs of the last solve: non-zero where a variable's bound limits the optimum.
+        self.reduced = np.asarray(solution.col_dual) if ok and not integer else None
         if integer:
             h.changeColsIntegrality(
                 self.n, self._all, np.full(self.n, highspy.HighsVarType.kContinuous)

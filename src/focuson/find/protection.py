@@ -173,7 +173,6 @@ class _Audit:
         incidence = rel.matrix.tocsr()
         self.rel_of_cell = incidence.T.tocsr()  # cells x relations
         self.cells_of_rel = incidence
-        self.rel_size = np.diff(incidence.indptr)
 
     def setting(
         self,
@@ -199,17 +198,20 @@ class _Audit:
             down_level = np.where(small, self.rule.suppress_from, true - 1)
             need = hidden & counted
             solver = self.system.solver(t)
-            up_ok, down_ok = self._certify(solver, need, up_level, down_level,
-                                           certified_up, certified_down)  # fmt: skip
+            up_ok, down_ok, binding = self._certify(solver, need, up_level, down_level,
+                                                    certified_up, certified_down)  # fmt: skip
             certified_up |= up_ok
             certified_down |= down_ok
             failed = need & np.where(small, ~(up_ok & down_ok), ~(up_ok | down_ok))
             if not failed.any():
                 return added
-            fixed = self._repair(np.flatnonzero(failed) % C, true, S, present, virtual)
+            fixed = self._repair(np.flatnonzero(failed), binding, true, S, present, virtual)
             if not fixed:
-                # Nothing left to hide next to the failing cells: only possible for counts that
-                # do not add up; refuse rather than publish.
+                # Every cell connected to the failing ones is hidden already: what still pins
+                # them is the public fact that some groups have no row (nobody in them). That
+                # can only pin a count that is 0 or follows from zeros, never narrow a 1-7.
+                if not (failed & small).any():
+                    return added
                 raise ValueError(
                     "disclosure control: a suppressed count could not be protected in "
                     f"{self.system.settings.iloc[t].tolist()}: the counts do not add up across "
@@ -242,10 +244,12 @@ class _Audit:
         down_level: np.ndarray,
         done_up: np.ndarray,
         done_down: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Which requirements a whole-number table certifies (see the module notes)."""
+    ) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
+        """Which requirements a whole-number table certifies (see the module notes), and for
+        each count that failed, the variables whose bounds limited it (for the repair)."""
         up_ok = done_up.copy()
         down_ok = done_down.copy()
+        binding: dict[int, np.ndarray] = {}
 
         def take(x: np.ndarray | None) -> None:
             if x is not None and integral(x):
@@ -260,7 +264,7 @@ class _Audit:
             open_up, open_down = need & ~up_ok, need & ~down_ok
             n_open = int(open_up.sum() + open_down.sum())
             if n_open == 0:
-                return up_ok, down_ok
+                return up_ok, down_ok, binding
             go_up = open_up & (~open_down | (rng.random(need.size) < 0.5))
             go_down = open_down & ~go_up
             cost = np.where(go_up, -1.0, np.where(go_down, 1.0, 0.0))
@@ -280,64 +284,65 @@ class _Audit:
                 cost[j] = sense
                 x = solver.solve(cost)
                 self.programmes += 1
+                reduced = solver.reduced
                 if x is not None and not integral(x):
                     x = solver.solve(cost, integer=True)
                     self.programmes += 1
                 take(x)
-        return up_ok, down_ok
+                if not ok[j] and reduced is not None:
+                    limits = np.flatnonzero(np.abs(reduced) > TOLERANCE)
+                    binding[int(j)] = np.union1d(binding.get(int(j), limits), limits)
+        return up_ok, down_ok, binding
 
     def _repair(
         self,
-        failing: np.ndarray,
+        failed: np.ndarray,
+        binding: dict[int, np.ndarray],
         true: np.ndarray,
         S: np.ndarray,
         present: np.ndarray,
         virtual: np.ndarray,
     ) -> int:
-        """Suppress, for every failing cell, its cheapest published partner; how many added."""
+        """Suppress, for every failing count, the cheapest published cell that limits it; how
+        many cells were added.
+
+        The cells that limit a count are those whose published bounds are binding in the
+        programme that could not move it (non-zero reduced cost): freeing one of them is what
+        widens its range. Failing that, the cheapest published cell sharing a relation with it,
+        or with a hidden cell next to it.
+        """
         C = S.size
         size = true[:C] + true[C:]
         # Zeros are cheap to hide but tell readers nothing when hidden: chosen last.
-        cost_of = np.where(size == 0, size.max() + 1, size)
+        cost_of = np.where(size == 0, size.max() + 1, size).astype(np.float64)
+        choosable = present & ~virtual
         added = 0
-        for c in np.unique(failing):
-            rels = self.rel_of_cell.indices[
-                self.rel_of_cell.indptr[c] : self.rel_of_cell.indptr[c + 1]
-            ]
-            frontier = {int(c)}
-            best = None
-            for _ in range(3):  # partners, then partners of hidden partners
-                best_cost = np.inf
-                reach: set[int] = set()
-                for r in rels:
-                    members = self.cells_of_rel.indices[
-                        self.cells_of_rel.indptr[r] : self.cells_of_rel.indptr[r + 1]
-                    ]
-                    for m in members:
-                        reach.add(int(m))
-                        if present[m] and not S[m] and not virtual[m]:
-                            cost = cost_of[m] * self.rel_size[r]
-                            if cost < best_cost:
-                                best_cost, best = cost, int(m)
-                if best is not None:
-                    break
-                frontier = {m for m in reach if S[m] or virtual[m]} - frontier
-                if not frontier:
-                    break
-                rels = np.unique(
-                    np.concatenate(
-                        [
-                            self.rel_of_cell.indices[
-                                self.rel_of_cell.indptr[m] : self.rel_of_cell.indptr[m + 1]
-                            ]
-                            for m in frontier
-                        ]
-                    )
-                )
-            if best is not None and not S[best]:
+        for j in failed:
+            c = int(j) % C
+            limits = np.unique(binding.get(int(j), np.zeros(0, dtype=np.intp)) % C)
+            limits = limits[choosable[limits] & ~S[limits]]
+            best = int(limits[np.argmin(cost_of[limits])]) if limits.size else self._near(
+                c, cost_of, choosable & ~S, S | virtual)  # fmt: skip
+            if best >= 0 and not S[best]:
                 S[best] = True
                 added += 1
         return added
+
+    def _near(self, c: int, cost_of: np.ndarray, free: np.ndarray, hidden: np.ndarray) -> int:
+        """The cheapest free cell in a relation of ``c``, else of the hidden cells next to it,
+        and so on; -1 if every cell connected to ``c`` is hidden or has no row."""
+        seen = np.zeros(free.size, dtype=bool)
+        seen[c] = True
+        frontier = np.array([c])
+        while frontier.size:
+            rels = np.unique(self.rel_of_cell[frontier].indices)
+            members = np.unique(self.cells_of_rel[rels].indices)
+            candidates = members[free[members]]
+            if candidates.size:
+                return int(candidates[np.argmin(cost_of[candidates])])
+            frontier = members[hidden[members] & ~seen[members]]
+            seen[frontier] = True
+        return -1
 
 
 def _share_denominators(S: np.ndarray, denominators: np.ndarray, settings: pd.Index) -> np.ndarray:
