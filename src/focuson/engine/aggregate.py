@@ -120,6 +120,9 @@ AGGREGATE_COLUMNS: tuple[str, ...] = (
 Strategy = Literal["cube", "union"]
 Source: TypeAlias = LoadedDataset | duckdb.DuckDBPyConnection | ibis.BaseBackend
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+#: The most months a census or population series may span (50 years): a longer one comes from
+#: an implausible date (a placeholder clock start) and would count hundreds of empty months.
+MAX_MONTHS = 600
 _PERSON_COLUMNS = tuple(c.name for c in CONTRACTS["persons"].columns if c.name != "person_id")
 
 
@@ -394,6 +397,14 @@ def _period_starts(
     if p.latest_only:
         return [last], as_of
     first = lo.replace(day=1) if since is None else max(lo.replace(day=1), since)
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    if span > MAX_MONTHS:
+        raise ValueError(
+            f"{p.table}.{p.column}: the months to report run from {first:%B %Y} to "
+            f"{last:%B %Y}, {span:,} months; expected at most {MAX_MONTHS} (50 years). Check "
+            f"{p.column} for dates that are not plausible, or give coverage_from, the first "
+            "day the extract is complete for"
+        )
     return [m for m in _months(lo, last) if m >= first], as_of
 
 

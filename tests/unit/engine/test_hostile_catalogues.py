@@ -398,3 +398,35 @@ def test_hostile_period_values_fail_clearly(key, fragment):
     period = {"kind": "census", "column": "arrival", key: fragment}
     text = "{" + ", ".join(f"{k}: {v}" for k, v in period.items()) + "}"
     outcome(catalogue(period=text, denominator='"arrival <= period_end"'))
+
+
+# -- absurd spans ----------------------------------------------------------------------------
+
+
+def test_a_census_over_more_than_fifty_years_is_refused_unless_coverage_says_where_to_start():
+    import duckdb
+    import pandas as pd
+
+    from focuson.engine import aggregate, load_default_catalogue
+    from focuson.engine.aggregate import MAX_MONTHS
+
+    con = duckdb.connect()
+    for name, contract in CONTRACTS.items():
+        con.execute(
+            f"CREATE TABLE {name} ({', '.join(f'{c.name} {c.sql_type}' for c in contract.columns)})"
+        )
+    con.execute(
+        "INSERT INTO persons VALUES ('p1', 'F', DATE '1940-01-01', 'A', 'E01000001', NULL, NULL)"
+    )
+    con.execute(
+        "INSERT INTO rtt_pathways VALUES ('r1', 'p1', 'RYJ', '100', DATE '1950-01-01', NULL)"
+    )
+    imd = pd.DataFrame({"lsoa_code": ["E01000001"], "imd_decile": [1], "lad_name": ["Brent"]})
+    cat = load_default_catalogue().select(["rtt_18_weeks"])
+
+    with pytest.raises(ValueError, match=f"900 months; expected at most {MAX_MONTHS}"):
+        aggregate(con, cat, imd=imd, as_of=dt.date(2024, 12, 31))
+    counted = aggregate(
+        con, cat, imd=imd, as_of=dt.date(2024, 12, 31), coverage_from=dt.date(2024, 1, 1)
+    )
+    assert sorted(set(counted.period)) == [f"2024-{m:02d}" for m in range(1, 13)]
