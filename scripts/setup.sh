@@ -4,7 +4,8 @@
 #
 #   scripts/setup.sh            the embedded default (DuckDB): enough for the demo
 #   scripts/setup.sh --engines  also PySpark and PostgreSQL (Python extras, and Debian's Java
-#                               runtime and PostgreSQL server when missing): what the tests need
+#                               runtime and PostgreSQL server when missing), Debian's Chromium
+#                               and axe-core from npm (package-lock.json): what the tests need
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +42,11 @@ export UV_PROJECT_ENVIRONMENT=.venv
 if [ "$ENGINES" = 1 ]; then
     scripts/system-packages.sh
     "$UV" sync --frozen --python "$PYTHON" --quiet --all-extras
+    # axe-core for tests/browser, exactly as package-lock.json says (no browser download: the
+    # tests drive Debian's /usr/bin/chromium).
+    if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/axe-core/axe.min.js ]; then
+        npm ci --no-audit --no-fund --loglevel=error
+    fi
 else
     # --inexact: keep the engines of an earlier --engines setup rather than uninstall them.
     "$UV" sync --frozen --python "$PYTHON" --quiet --inexact

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Debian packages the other engines need, installed only when missing: a Java runtime for
-# PySpark (local mode) and a PostgreSQL server the tests start themselves (scripts/postgres.sh).
+# Debian packages the other engines and the tests need, installed only when missing: a Java
+# runtime for PySpark (local mode), a PostgreSQL server the tests start themselves
+# (scripts/postgres.sh), Chromium for the reports' browser tests (tests/browser) and Node.js with
+# npm for axe-core, the accessibility checker those tests inject.
 set -euo pipefail
 
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ]; then
@@ -13,7 +17,7 @@ if [ "$(id -u)" = 0 ]; then
 elif command -v sudo >/dev/null 2>&1; then
     SUDO=(sudo)
 else
-    echo "focuson's engine tests need the Debian packages: ${missing[*]}." >&2
+    echo "focuson's engine and browser tests need the Debian packages: ${missing[*]}." >&2
     echo "Install them as root (apt-get install -y ${missing[*]}) and run this again." >&2
     exit 1
 fi
