@@ -2,7 +2,8 @@
 
 The same tables pass everywhere, and the same breaks are caught everywhere: codes, patterns
 (each engine has its own regular expressions), ranges, dates after ``as_of``, a rule across a
-row, a repeated key and a person not in ``persons``.
+row, a repeated key, a person not in ``persons``, an implausibly early date and an event
+before its person's birth.
 """
 
 import datetime as dt
@@ -75,6 +76,13 @@ BREAKS = {
     ),
     "key": (_with("rtt_pathways", 1, pathway_id="r1"), "rtt_pathways", "pathway_id"),
     "person": (_with("admissions", 0, person_id="p9"), "admissions", "person_id"),
+    "implausibly-early": (
+        _with("persons", 2, date_of_birth=D(1800, 1, 1)),
+        "persons",
+        "date_of_birth",
+    ),
+    # p1 was born on 1950-06-15: an event in May 1950 is before the month of birth
+    "before-birth": (_with("admissions", 0, admitted=D(1950, 5, 31)), "admissions", "admitted"),
 }
 
 

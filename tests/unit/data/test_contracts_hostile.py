@@ -391,3 +391,19 @@ def test_hostile_mapping_files_give_only_contract_errors(tmp_path_factory, key, 
     else:
         return
     assert message.startswith("mapping.yaml")
+
+
+def test_in_an_engine_an_admission_before_birth_is_refused():
+    from focuson.data.contracts.in_engine import check_in_engine
+
+    backend = _engine_persons(dt.date(1990, 6, 30))
+    backend.raw_sql(
+        "CREATE TABLE admissions AS SELECT * FROM (VALUES "
+        "('h1', 'p1', DATE '1990-06-01', 'emergency', 'I10'), "
+        "('h2', 'p1', DATE '1990-05-31', 'emergency', 'I10')) "
+        "t(admission_id, person_id, admitted, method, primary_diagnosis)"
+    )
+    with pytest.raises(DataContractError) as info:
+        check_in_engine(backend, ["admissions"], as_of=dt.date(2025, 3, 31))
+    assert str(info.value).startswith("duckdb table admissions, column admitted: expected a date")
+    assert "the person's date of birth" in str(info.value) and "1 row fails" in str(info.value)

@@ -6,9 +6,10 @@ DuckDB and back in to count them would be slow, and wrong for a cluster. :func:`
 checks them in place, through Ibis, against the same contracts :func:`load_dataset` enforces:
 every table the run needs is there; every required column is there with a type of the right
 kind; no empty cell where none may be; codes, patterns and ranges; no date after the extract
-date; the rules across a row's columns; primary keys that do not repeat; and every
-``person_id`` in ``persons``. Each table is read in three queries (cells and rules in one
-aggregate, keys, foreign keys), and nothing in the engine is changed.
+date or before the plausible range; the rules across a row's columns; primary keys that do not
+repeat; every ``person_id`` in ``persons``; and no event before its person's birth month. Each
+table is read in at most four queries (cells and rules in one aggregate, keys, foreign keys,
+dates against births), and nothing in the engine is changed.
 
 An error names the engine, the table, the column and what was expected, and counts the rows
 that fail; it never shows a value (these are patient rows), and it cannot name a row (a table
@@ -119,7 +120,35 @@ def check_in_engine(
                 if n:
                     expected = f"a {fk.references} that is in {fk.table}"
                     raise _error(label, name, fk.column, expected, n)
+                if fk.table == "persons":
+                    _check_after_birth(table, target, fk.column, contract, label)
     return counts
+
+
+def _check_after_birth(
+    table: ir.Table, persons: ir.Table, column: str, contract: Contract, label: str
+) -> None:
+    """No event before its person was born (before the first day of the birth month, as a
+    date of birth may be known to the month only): one join, one aggregate."""
+    dated = [c for c in contract.columns if c.is_temporal and c.name in table.columns]
+    if not dated or "date_of_birth" not in persons.columns:
+        return
+    born = persons.select(_pid=persons.person_id, _born=persons.date_of_birth.truncate("M"))
+    joined = table.inner_join(born, table[column] == born._pid)
+    sums = {
+        f"t{k}": (joined[c.name].cast("date") < joined._born).ifelse(1, 0).sum()
+        for k, c in enumerate(dated)
+    }
+    row = joined.aggregate(**sums).to_pyarrow().to_pylist()[0]
+    for k, col in enumerate(dated):
+        n = int(row[f"t{k}"] or 0)
+        if n:
+            noun = "a date" if col.type == "date" else "a date and time"
+            expected = (
+                f"{noun} on or after the person's date of birth (persons.date_of_birth, from "
+                "the first day of the birth month)"
+            )
+            raise _error(label, contract.name, col.name, expected, n)
 
 
 def _table(backend: ibis.BaseBackend, name: str, label: str) -> ir.Table:
