@@ -52,7 +52,12 @@ import pandas as pd
 import yaml
 
 from focuson.data.contracts import CONTRACTS
-from focuson.data.contracts.safe_yaml import MAX_YAML_CHARACTERS, compose, yaml_problem
+from focuson.data.contracts.safe_yaml import (
+    MAX_YAML_CHARACTERS,
+    LimitedSafeLoader,
+    compose,
+    yaml_problem,
+)
 from focuson.engine.expressions import Expr, ExpressionError, Type, check, parse
 
 Statistic = Literal["proportion", "rate", "dsr", "mean"]
@@ -285,7 +290,7 @@ class _Reader:
 
     def __init__(self, label: str) -> None:
         self.label = label
-        self.constructor = yaml.SafeLoader("")
+        self.constructor = LimitedSafeLoader("")
         self.keys: dict[int, str] = {}  # id(node) -> the key it is read under, for messages
 
     def fail(self, node: yaml.Node | None, key: str, expected: str) -> CatalogueError:
@@ -308,12 +313,9 @@ class _Reader:
     def scalar(self, node: yaml.Node) -> Any:
         try:
             return self.constructor.construct_object(node, deep=True)
-        except Exception as exc:  # PyYAML's constructors on hostile text raise many kinds
-            # e.g. a date 2024-02-30, a 5,000-digit number, bad !!binary, !!timestamp x, an
-            # unhashable key
-            raise self.fail(
-                node, self.key_of(node), f"not a valid value ({type(exc).__name__})"
-            ) from None
+        except yaml.YAMLError as exc:  # e.g. a date 2024-02-30, !!timestamp x, bad !!binary
+            problem = getattr(exc, "problem", None) or type(exc).__name__
+            raise self.fail(node, self.key_of(node), f"not a valid value: {problem}") from None
 
     def key_of(self, node: yaml.Node) -> str:
         return self.keys.get(id(node), "")
