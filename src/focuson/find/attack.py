@@ -257,6 +257,13 @@ class SettingSolver:
         self.n = n_col
         self._all = np.arange(n_col, dtype=np.int32)
 
+    def set_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        """New bounds for every variable (e.g. after more cells are suppressed); the last basis
+        is kept, so the next solve starts from it."""
+        self.lower = np.asarray(lower, dtype=np.float64).copy()
+        self.upper = np.minimum(np.asarray(upper, dtype=np.float64), UNBOUNDED)
+        self.h.changeColsBounds(self.n, self._all, self.lower, self.upper)
+
     def solve(
         self,
         cost: np.ndarray,

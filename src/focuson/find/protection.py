@@ -189,15 +189,15 @@ class _Audit:
         certified_up = np.zeros(2 * C, dtype=bool)
         certified_down = np.zeros(2 * C, dtype=bool)
         added = 0
+        self._bounds(t, true, S, present, virtual)
+        solver = self.system.solver(t)
         while True:
-            self._bounds(t, true, S, present, virtual)
             hidden = np.concatenate([S, S])
             # Primary counts must reach both ends of the rule's range; any other hidden count
             # must not be pinned (it can move up or down by one).
             up_level = np.where(small, self.rule.suppress_to, true + 1)
             down_level = np.where(small, self.rule.suppress_from, true - 1)
             need = hidden & counted
-            solver = self.system.solver(t)
             up_ok, down_ok, binding = self._certify(solver, need, up_level, down_level,
                                                     certified_up, certified_down)  # fmt: skip
             certified_up |= up_ok
@@ -218,6 +218,8 @@ class _Audit:
                     "the breakdowns"
                 )
             added += fixed
+            self._bounds(t, true, S, present, virtual)
+            solver.set_bounds(self.system.lower[t], self.system.upper[t])
 
     def _bounds(
         self, t: int, true: np.ndarray, S: np.ndarray, present: np.ndarray, virtual: np.ndarray
