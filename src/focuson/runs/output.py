@@ -309,7 +309,7 @@ def replacing(
     ('second', ['.results.focuson-lock', 'results'])
     """
     out = Path(out_dir)
-    target = Path(os.path.realpath(out)) if out.is_symlink() else out.absolute()
+    target = Path(os.path.realpath(out) if out.is_symlink() else os.path.abspath(out))
     lock_path, new_prefix, old_prefix, parent = _siblings(target)
     check_target(out, overwrite=overwrite, inputs=inputs)
     parent.mkdir(parents=True, exist_ok=True)
