@@ -19,6 +19,7 @@ import hashlib
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ from focuson.engine import (
     load_default_catalogue,
 )
 from focuson.engine.backends import ENGINES, connect, copy_dataset, describe_engine
+from focuson.engine.catalogue import DEFAULT_CATALOGUE
 from focuson.find.findings import FindResult, find, top_findings
 from focuson.find.results import FIND_FILES, REPORT_FILE, write_results
 from focuson.reports import write_find_report
@@ -67,6 +69,14 @@ class FindRun:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def catalogue_sha256(catalogue: Path | None) -> str:
+    """The SHA-256 of the catalogue file, or of the default catalogue focuson ships."""
+    if catalogue is not None:
+        return _sha256(catalogue)
+    shipped = resources.files("focuson.engine") / "catalogues" / DEFAULT_CATALOGUE
+    return hashlib.sha256(shipped.read_bytes()).hexdigest()
 
 
 def run_find(
@@ -149,7 +159,7 @@ def run_find(
         "inputs": {**inputs.describe(), "tables": sources, "rows": row_counts},
         "catalogue": {
             "file": str(catalogue) if catalogue else "focuson default catalogue",
-            "sha256": _sha256(catalogue) if catalogue else None,
+            "sha256": catalogue_sha256(catalogue),
             "indicators": list(indicators["id"]),
         },
         "reference": {"imd": str(imd_file), "imd_sha256": _sha256(Path(imd_file))},

@@ -32,7 +32,7 @@ from focuson.monitor.alerts import MIN_PEOPLE, REPORT_FILE, alerts
 from focuson.monitor.series import gap_series, level_series
 from focuson.monitor.spc import spc_gaps, spc_levels
 from focuson.reports.monitor_report import render_monitor_report
-from focuson.runs.find import Inputs, count, read_inputs
+from focuson.runs.find import Inputs, catalogue_sha256, count, read_inputs
 from focuson.runs.output import check_target, replacing, timestamp
 
 Step = Callable[[str], None]
@@ -181,7 +181,7 @@ def run_monitor(
             "inputs": {**inputs.describe(), "tables": sources, "rows": rows},
             "catalogue": {
                 "file": str(catalogue) if catalogue else "focuson default catalogue",
-                "sha256": sha256(catalogue) if catalogue else None,
+                "sha256": catalogue_sha256(catalogue),
             },
             "reference": {"imd": str(inputs.imd_file), "imd_sha256": dataset["imd_sha256"]},
             "engine": describe_engine(engine, engine_url),

@@ -308,7 +308,7 @@ def replacing(
     ...     (out / "a.txt").read_text(), sorted(p.name for p in Path(tmp).iterdir())
     ('second', ['.results.focuson-lock', 'results'])
     """
-    out = Path(out_dir)
+    out, inputs = Path(out_dir), list(inputs)
     target = Path(os.path.realpath(out) if out.is_symlink() else os.path.abspath(out))
     lock_path, new_prefix, old_prefix, parent = _siblings(target)
     check_target(out, overwrite=overwrite, inputs=inputs)
