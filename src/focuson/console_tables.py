@@ -9,6 +9,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from focuson.labels import dimension_label, group_label, reference_label
+
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 
 
@@ -193,11 +195,12 @@ def _top_table(top: pd.DataFrame, indicators: pd.DataFrame) -> Table:
             str(row.get("rank", "")),
             titles.get(row["indicator"], row["indicator"]),
             str(row["period"]),
-            str(row["dimension"]).replace("_", " "),
-            str(row["group"]),
+            dimension_label(row["dimension"]),
+            group_label(row["dimension"], row["group"]),
             f"{row['value']:.1f}{unit}",
             _ci(row["lower"], row["upper"]),
-            f"{row['reference_value']:.1f}{unit} ({row['reference_group']})",
+            f"{row['reference_value']:.1f}{unit} "
+            f"({reference_label(row['dimension'], row['reference_group'])})",
             f"{row['excess']:,.0f}",
         )
     if top.empty:

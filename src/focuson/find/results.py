@@ -7,7 +7,9 @@ re-running with the same inputs gives the same bytes. The manifest given by the 
 fingerprints, catalogue and reference versions, parameters, code version) is written as it is,
 plus ``kind`` (``"focuson results"``: what marks a folder as focuson's) and ``outputs``: every
 file the manifest belongs with, its SHA-256, size and rows. :mod:`focuson.runs.output` writes
-the whole folder at once (``docs/results.md``).
+the whole folder at once (``docs/results.md``). Each table carries label columns beside its
+codes (``indicator_title``, ``dimension_label``, ``group_label``...: :mod:`focuson.labels`);
+``docs/outputs.md`` describes every column.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from focuson.find.findings import FindResult
+from focuson.labels import LABEL_COLUMNS, label_columns
 
 FINDINGS_FILE = "findings.parquet"
 GRADIENTS_FILE = "gradients.parquet"
@@ -134,6 +137,7 @@ def write_results(
     *,
     manifest: Mapping[str, Any],
     also: Iterable[str] = (),
+    indicators: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Write findings, gradients and the manifest into ``out_dir`` (created if needed).
 
@@ -152,6 +156,9 @@ def write_results(
         to be byte-for-byte reproducible.
     also
         Other files already in ``out_dir`` the manifest belongs with (``report.html``).
+    indicators
+        The INDICATORS frame (``id``, ``title``), for the ``indicator_title`` column; without
+        it an indicator is labelled with its id.
 
     Returns
     -------
@@ -166,18 +173,27 @@ def write_results(
     ...     written = write_results(res, tmp, manifest={"code_version": "0.1.0"})
     >>> sorted(written["outputs"]), written["outputs"][FINDINGS_FILE]["rows"]
     (['findings.parquet', 'gradients.parquet'], 1)
+    >>> res = FindResult(pd.DataFrame({"indicator": ["a"], "dimension": ["sex"], "group": ["F"]}),
+    ...                  pd.DataFrame({"indicator": ["a"], "measure": ["sii"]}))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = write_results(res, tmp, manifest={})
+    ...     pd.read_parquet(Path(tmp) / FINDINGS_FILE).iloc[0].tolist()
+    ['a', 'a', 'sex', 'Sex', 'F', 'Female']
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
     for name, frame in ((FINDINGS_FILE, result.findings), (GRADIENTS_FILE, result.gradients)):
-        write_parquet(frame, out / name)
+        write_parquet(label_columns(frame, indicators), out / name)
         rows[name] = len(frame)
     return write_manifest(out, manifest, kind=FIND_KIND, files=[*rows, *also], rows=rows)
 
 
 def read_results(out_dir: Path | str) -> tuple[FindResult, dict[str, Any]]:
     """Read a results folder back: the findings, gradients and manifest.
+
+    The tables come back as :func:`~focuson.find.findings.find` made them: the label columns,
+    written for people reading the files, are left out (code reads the codes).
 
     >>> import tempfile
     >>> res = FindResult(pd.DataFrame({"a": [1]}), pd.DataFrame({"b": [2.0]}))
@@ -188,7 +204,13 @@ def read_results(out_dir: Path | str) -> tuple[FindResult, dict[str, Any]]:
     ([1], ['kind', 'outputs', 'schema'])
     """
     out = Path(out_dir)
-    findings = pd.read_parquet(out / FINDINGS_FILE)
-    gradients = pd.read_parquet(out / GRADIENTS_FILE)
+    labels = set(LABEL_COLUMNS.values())
+    findings, gradients = (
+        _without(pd.read_parquet(out / name), labels) for name in (FINDINGS_FILE, GRADIENTS_FILE)
+    )
     manifest = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8"))
     return FindResult(findings, gradients), manifest
+
+
+def _without(frame: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
+    return frame.drop(columns=[c for c in frame.columns if c in columns])

@@ -34,6 +34,11 @@ month's data adds to the history. Alerts accumulate the same way, keyed by the m
 about, except that a run replaces *every* stored alert of the months it judged (``months``), not
 only those it raises again: an alert that no longer holds after a rerun (corrected data, a new
 threshold) does not linger. Rows are sorted by their key, so equal content gives equal files.
+
+Every table but ``indicators`` carries label columns beside its codes (``indicator_title``,
+``dimension_label``, ``measure_label``, ``group_label``...: :mod:`focuson.labels`), worked
+out again at each write; :func:`read` leaves them out, so code works on the codes.
+``docs/outputs.md`` describes every column.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ from focuson.find.results import (
     write_manifest,
     write_parquet,
 )
+from focuson.labels import LABEL_COLUMNS, label_columns
 
 FOLDER = "monitor"
 MONITOR_KIND = "focuson monitoring history"
@@ -120,7 +126,7 @@ def check_files(out_dir: Path | str) -> None:
 
 
 def read(out_dir: Path | str, name: str) -> pd.DataFrame | None:
-    """A stored table, or ``None`` when the results folder has none yet.
+    """A stored table without its label columns, or ``None`` when the results folder has none.
 
     The file is checked against the SHA-256 its manifest gives (when it gives one); a file that
     differs or cannot be read raises :class:`HistoryError` naming it and saying what to do.
@@ -135,12 +141,14 @@ def read(out_dir: Path | str, name: str) -> pd.DataFrame | None:
             f"(its SHA-256 differs): it was changed or damaged after it was written. {AFTERWARDS}"
         )
     try:
-        return pd.read_parquet(path)
+        frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several kinds for a damaged file
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise HistoryError(
             f"{path}: cannot read this file of the monitoring history ({reason}). {AFTERWARDS}"
         ) from exc
+    labels = [c for c in LABEL_COLUMNS.values() if c in frame and name != "indicators"]
+    return frame.drop(columns=labels)
 
 
 def check_dataset(out_dir: Path | str, dataset: Mapping[str, Any]) -> None:
@@ -243,12 +251,30 @@ def merge(
 def write(out_dir: Path | str, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:
     """Write each table as ``RESULTS/monitor/<name>.parquet``, the same bytes for the same
     rows; returns the paths. This writes in place: a run writes into a new results folder that
-    replaces the old one whole (:func:`focuson.runs.output.replacing`)."""
+    replaces the old one whole (:func:`focuson.runs.output.replacing`).
+
+    Each table but ``indicators`` is written with its label columns
+    (:func:`focuson.labels.label_columns`; indicator titles from ``tables["indicators"]``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> levels = pd.DataFrame({"indicator": ["a"], "period": ["2024-01"],
+    ...                        "dimension": ["imd_quintile"], "group": ["1"]})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write(tmp, {"levels": levels,
+    ...                         "indicators": pd.DataFrame({"id": ["a"], "title": ["Uptake"]})})
+    ...     stored = pd.read_parquet(paths["levels"])
+    ...     back = read(tmp, "levels")
+    >>> stored.iloc[0].tolist(), list(back.columns) == list(levels.columns)
+    (['a', 'Uptake', '2024-01', 'imd_quintile', 'IMD quintile', '1', 'Most deprived fifth'], True)
+    """
     where = folder(out_dir)
     where.mkdir(parents=True, exist_ok=True)
+    indicators = tables.get("indicators")
     paths: dict[str, Path] = {}
     for name, table in tables.items():
         path = where / f"{name}.parquet"
-        write_parquet(table, path)
+        write_parquet(table if name == "indicators" else label_columns(table, indicators), path)
         paths[name] = path
     return paths

@@ -1,4 +1,8 @@
-"""Plain-English words for groups, numbers and findings in the Find report."""
+"""Plain-English words for groups, numbers and findings in the Find report.
+
+Breakdowns and groups get their labels from :mod:`focuson.labels`, the one place codes are
+turned into words; this module makes sentences of them.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import re
 from collections.abc import Mapping
 
 import numpy as np
+
+from focuson.labels import IMD_DIMENSIONS, dimension_label, group_label
 
 
 def finite_or_none(value: object) -> float | None:
@@ -24,36 +30,19 @@ def finite_or_none(value: object) -> float | None:
     return out if math.isfinite(out) else None
 
 
-IMD_DIMENSIONS = {"imd_decile": ("tenth", 10), "imd_quintile": ("fifth", 5)}
-
-DIMENSION_NAMES: dict[str, str] = {
-    "overall": "Overall",
-    "imd_decile": "IMD decile",
-    "imd_quintile": "IMD quintile",
-    "sex": "Sex",
-    "age_band_5y": "Age (5-year bands)",
-    "age_band_broad": "Age",
-    "ethnicity_5": "Ethnicity (5 groups)",
-    "ethnicity_6": "Ethnicity",
-    "ethnicity_code": "Ethnic category",
-    "borough": "Borough",
-}
-
 SEX_NAMES = {"F": "females", "M": "males", "U": "people whose sex was not known"}
-SEX_SHORT = {"F": "Female", "M": "Male", "U": "Sex not known"}
 _ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 _REST = re.compile(r"except|excluding|rest|other than|everyone else|^not |^all but", re.I)
 _UNKNOWN = re.compile(r"not (stated|known)|unknown", re.I)
 
 
 def dimension_name(dimension: str) -> str:
-    """A dimension's name for headings and labels.
+    """A dimension's name for headings and labels (:func:`focuson.labels.dimension_label`).
 
-    >>> dimension_name("imd_quintile x ethnicity_6")
-    'IMD quintile by ethnicity'
+    >>> dimension_name("imd_quintile x ethnicity_6"), dimension_name("borough x imd_quintile")
+    ('IMD quintile by ethnicity', 'Borough by IMD quintile')
     """
-    parts = [DIMENSION_NAMES.get(p.strip(), p.strip()) for p in str(dimension).split(" x ")]
-    return " by ".join([parts[0], *[p[0].lower() + p[1:] for p in parts[1:]]])
+    return dimension_label(dimension)
 
 
 def _imd_place(dimension: str, group: str) -> str | None:
@@ -85,6 +74,8 @@ def _people(dimension: str, group: str) -> str:
         return SEX_NAMES.get(group, f"people recorded as sex {group}")
     if dimension.startswith("age_band"):
         return f"people aged {group}"
+    if dimension == "ethnicity_code":
+        group = group_label(dimension, group)
     if dimension.startswith("ethnicity"):
         if _UNKNOWN.search(group):
             return "people whose ethnicity was not stated or not known"
@@ -166,28 +157,14 @@ def reference_phrase(dimension: str, reference_group: object) -> str:
 
 
 def short_label(dimension: str, group: str) -> str:
-    """A short label for charts and tables, e.g. ``"IMD quintile 1"``, ``"Female"``.
+    """A short label for charts and tables (:func:`focuson.labels.group_label`).
 
-    >>> short_label("imd_quintile x ethnicity_6", "1 | Black")
-    'IMD quintile 1, Black'
+    >>> short_label("imd_quintile x ethnicity_6", "1 | Black"), short_label("ethnicity_code", "N")
+    ('Most deprived fifth, Black', 'Black: African')
     >>> short_label("sex", "F"), short_label("age_band_broad", "65+")
     ('Female', 'Age 65+')
     """
-    dims = [d.strip() for d in str(dimension).split(" x ")]
-    groups = [g.strip() for g in str(group).split(" | ")]
-    if len(dims) != len(groups):
-        return f"{dimension_name(dimension)}: {group}"
-    out = []
-    for d, g in zip(dims, groups, strict=True):
-        if d in IMD_DIMENSIONS:
-            out.append(f"{DIMENSION_NAMES[d]} {g}")
-        elif d == "sex":
-            out.append(SEX_SHORT.get(g, g))
-        elif d.startswith("age_band"):
-            out.append(f"Age {g}")
-        else:
-            out.append(g)
-    return ", ".join(out)
+    return group_label(dimension, group)
 
 
 def fmt_value(value: object, unit: str = "", *, digits: int = 1) -> str:

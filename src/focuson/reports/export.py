@@ -20,8 +20,8 @@ Examples
 ...                            "unit": ["%"]})
 >>> table = labelled_findings(findings, indicators)
 >>> table[["Indicator", "Breakdown", "Group", "Value", "Suppressed"]].values.tolist()
-[['Waits of 18 weeks or less', 'IMD quintile', 'IMD quintile 1', 61.25, 'No'], \
-['Waits of 18 weeks or less', 'IMD quintile', 'IMD quintile 2', nan, 'Yes']]
+[['Waits of 18 weeks or less', 'IMD quintile', 'Most deprived fifth', 61.25, 'No'], \
+['Waits of 18 weeks or less', 'IMD quintile', 'Second most deprived fifth', nan, 'Yes']]
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from focuson.reports._words import dimension_name, reference_phrase, short_label
+from focuson.labels import label_columns
 
 FINDINGS_FILE = "findings.parquet"
 MANIFEST_FILE = "manifest.json"
@@ -106,26 +106,22 @@ def labelled_findings(findings: pd.DataFrame, indicators: pd.DataFrame) -> pd.Da
         Label columns, then numbers (floats; blank where suppressed or not available), then
         flags and text. Every number of a suppressed row is blank, whatever the input held.
     """
-    titles = dict(zip(indicators["id"], indicators["title"], strict=True))
     units = dict(zip(indicators["id"], indicators["unit"].fillna(""), strict=True))
     ids = findings["indicator"].astype(str)
-    dims = findings["dimension"].astype(str)
-    groups = findings["group"].astype(str)
-    refs = findings.get("reference_group", pd.Series("", index=ids.index))
-    # Labels are worked out once per distinct breakdown and group, then mapped onto the rows.
-    pairs = pd.MultiIndex.from_arrays([dims, groups])
-    unique_pairs = pairs.unique()
-    group_label = {(d, g): short_label(d, g) for d, g in unique_pairs}
-    ref_pairs = pd.MultiIndex.from_arrays([dims, refs.astype(object).where(refs.notna(), "")])
-    unique_refs = ref_pairs.unique()
-    ref_label = {(d, r): reference_phrase(d, r) for d, r in unique_refs}
+    # The same labels as the results' own label columns: one place turns codes into words.
+    labelled = label_columns(
+        findings[["indicator", "dimension", "group"]].assign(
+            reference_group=findings.get("reference_group")
+        ),
+        indicators,
+    )
     out = pd.DataFrame(
         {
-            "Indicator": ids.map(titles).fillna(ids),
+            "Indicator": labelled["indicator_title"].astype(object),
             "Month": findings["period"].astype(str),
-            "Breakdown": dims.map({d: dimension_name(d) for d in dims.unique()}),
-            "Group": pd.Series(pairs.map(group_label), index=findings.index),
-            "Compared with": pd.Series(ref_pairs.map(ref_label), index=findings.index),
+            "Breakdown": labelled["dimension_label"].astype(object),
+            "Group": labelled["group_label"].astype(object),
+            "Compared with": labelled["reference_label"].fillna("").astype(object),
             "Unit": ids.map(units).fillna(""),
         },
         index=findings.index,

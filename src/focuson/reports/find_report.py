@@ -293,7 +293,7 @@ def _ranked_table(
                 _e(ind["title"]),
                 _e(r["period"]),
                 _e(dimension_name(r["dimension"])),
-                _e(r["group"]),
+                _e(short_label(r["dimension"], r["group"])),
                 _e(fmt_value(r.get("value"), unit)),
                 _e(fmt_value(r.get("reference_value"), unit)),
                 _e(fmt_number(r.get("difference"))),

@@ -39,6 +39,7 @@ from focuson.charts.spc import (
     variation_badge,
     variation_words,
 )
+from focuson.labels import group_label, in_sentence
 from focuson.monitor import history
 from focuson.monitor.alerts import KINDS, REPORT_FILE, chart_anchor
 from focuson.reports._html import Page, e, head, records, render_manifest, slug, table
@@ -337,9 +338,9 @@ def _alerts_section(page: Page, now: pd.DataFrame, info: Mapping[str, Mapping[st
 def _about_words(r: Mapping[str, Any]) -> str:
     about, group = str(r["about"]), str(r["group"])
     if about in MEASURE_TITLES:
-        name = MEASURE_TITLES[about].lower()
+        name = in_sentence(MEASURE_TITLES[about])
         return f"{group}: {name}" if about == "ethnicity_difference" else name
-    return f"{dimension_name(about).lower()} {group}"
+    return f"{in_sentence(dimension_name(about))}: {group_label(about, group)}"
 
 
 def _earlier_section(page: Page, earlier: pd.DataFrame) -> None:
@@ -378,7 +379,7 @@ def _indicator_section(
     page.add("<h3>Deprivation gap</h3>")
     gap_unit = difference_unit(unit)
     for measure in DEPRIVATION_MEASURES:
-        report.chart(ind, "gap", measure, "All", name=MEASURE_TITLES[measure].lower(),
+        report.chart(ind, "gap", measure, "All", name=in_sentence(MEASURE_TITLES[measure]),
                      unit=gap_unit)  # fmt: skip
     report.ethnicity(ind, gap_unit)
     extra = now.loc[now["indicator"] == indicator]

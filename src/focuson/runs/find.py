@@ -181,7 +181,8 @@ def run_find(
                 manifest=manifest,
                 rank_all_periods=True,
             )
-        write_results(result, staging, manifest=manifest, also=[REPORT_FILE] if report else [])
+        also = [REPORT_FILE] if report else []
+        write_results(result, staging, manifest=manifest, also=also, indicators=indicators)
     report_path = Path(out_dir) / REPORT_FILE if report else None
     return FindRun(
         result=result,

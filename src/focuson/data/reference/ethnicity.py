@@ -53,6 +53,29 @@ NHS_ETHNIC_CATEGORY_GROUPS: dict[str, str] = {
     "99": NOT_STATED,
 }
 
+#: NHS Data Dictionary ETHNIC CATEGORY codes -> their names (the standard 16 + Z + 99), as the
+#: code lists read by :func:`load_nhs_ethnic_categories` describe them; labels in outputs.
+NHS_ETHNIC_CATEGORY_NAMES: dict[str, str] = {
+    "A": "British",
+    "B": "Irish",
+    "C": "Any other White background",
+    "D": "White and Black Caribbean",
+    "E": "White and Black African",
+    "F": "White and Asian",
+    "G": "Any other mixed background",
+    "H": "Indian",
+    "J": "Pakistani",
+    "K": "Bangladeshi",
+    "L": "Any other Asian background",
+    "M": "Caribbean",
+    "N": "African",
+    "P": "Any other Black background",
+    "R": "Chinese",
+    "S": "Any other ethnic group",
+    "Z": "Not stated",
+    "99": "Not known",
+}
+
 # Group labels as written in common code lists (lower case) -> 6-group label.
 _LABELS: dict[str, str] = {
     **{g.lower(): g for g in GROUPS_6},
