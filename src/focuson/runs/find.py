@@ -71,6 +71,11 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def database_file(engine: str, engine_url: str | None) -> str | None:
+    """The DuckDB database file named by ``engine_url`` (other engines' URLs are not files)."""
+    return engine_url if engine == "duckdb" else None
+
+
 def catalogue_sha256(catalogue: Path | None) -> str:
     """The SHA-256 of the catalogue file, or of the default catalogue focuson ships."""
     if catalogue is not None:
@@ -146,7 +151,8 @@ def run_find(
         raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     say = step or (lambda _text: None)
     inputs = read_inputs(data, catalogue, imd, as_of=as_of, coverage_from=coverage_from)
-    check_target(out_dir, overwrite=overwrite, inputs=inputs.files())
+    keep = inputs.files(database_file(engine, engine_url))  # never inside the results folder
+    check_target(out_dir, overwrite=overwrite, inputs=keep)
     aggregates, sources, row_counts = count(inputs, engine=engine, engine_url=engine_url, say=say)
     cat, imd_file = inputs.catalogue, inputs.imd_file
     indicators = indicators_frame(cat)
@@ -168,9 +174,7 @@ def run_find(
     }
     say("Writing the results")
     # Written beside the results folder, then swapped in whole; the monitoring history is kept.
-    with replacing(
-        out_dir, own=FIND_FILES, overwrite=overwrite, inputs=inputs.files(), say=say
-    ) as staging:
+    with replacing(out_dir, own=FIND_FILES, overwrite=overwrite, inputs=keep, say=say) as staging:
         if report:
             say("Drawing the charts and writing the report")
             write_find_report(
@@ -211,9 +215,10 @@ class Inputs:
     coverage_from: dt.date | None = None
     catalogue_file: Path | None = None
 
-    def files(self) -> list[Path]:
-        """The input files a results folder must not hold: mapping, tables, IMD, catalogue."""
-        given = [self.imd_file, self.mapping_file, self.catalogue_file]
+    def files(self, database: str | None = None) -> list[Path]:
+        """The input files a results folder must not hold: mapping, tables, IMD, catalogue,
+        and the DuckDB ``database`` file the tables are in, if any."""
+        given = [self.imd_file, self.mapping_file, self.catalogue_file, database]
         if self.mapping is not None:
             given += [table.path for table in self.mapping.tables.values()]
         return [Path(p) for p in given if p is not None]

@@ -32,7 +32,7 @@ from focuson.monitor.alerts import MIN_PEOPLE, REPORT_FILE, alerts
 from focuson.monitor.series import gap_series, level_series
 from focuson.monitor.spc import spc_gaps, spc_levels
 from focuson.reports.monitor_report import render_monitor_report
-from focuson.runs.find import Inputs, catalogue_sha256, count, read_inputs
+from focuson.runs.find import Inputs, catalogue_sha256, count, database_file, read_inputs
 from focuson.runs.output import check_target, replacing, timestamp
 
 Step = Callable[[str], None]
@@ -164,7 +164,8 @@ def run_monitor(
     say = step or (lambda _text: None)
     inputs = read_inputs(data, catalogue, imd, as_of=as_of, coverage_from=coverage_from)
     dataset = dataset_identity(inputs, engine, engine_url)
-    check_target(out_dir, overwrite=overwrite, inputs=inputs.files())
+    keep = inputs.files(database_file(engine, engine_url))  # never inside the results folder
+    check_target(out_dir, overwrite=overwrite, inputs=keep)
     if not overwrite:
         history.check_dataset(out_dir, dataset)
         history.check_files(out_dir)
@@ -188,7 +189,7 @@ def run_monitor(
         },
         dataset=dataset,
         overwrite=overwrite,
-        input_files=inputs.files(),
+        input_files=keep,
         **spc_options,
     )
 
