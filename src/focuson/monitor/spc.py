@@ -9,12 +9,22 @@ series' latest point is its indicator's latest month.
 
 Improvement direction
     Levels: ``increase`` for a ``higher_is_better`` indicator, ``decrease`` for
-    ``lower_is_better``. Gaps: toward no inequality. The rule used: a gap series whose mean over
-    the history lies above its neutral value (0 for differences and the SII, 1 for ratios and
-    the RII) improves when it ``decrease``\\ s, one below it when it ``increase``\\ s, and one
-    exactly at its neutral value (or with no values) is ``neutral``. So a gap that is usually
-    "worse for the deprived" improves by moving toward zero, whatever the sign convention of the
-    measure, and a gap that crosses zero is judged by the side it usually lies on.
+    ``lower_is_better``. Gaps, one rule for every series (:func:`gap_improvement`): a gap is about
+    a group at risk (the ethnic group against everyone else, the most deprived fifth against the
+    least, the most deprived end of the SII and RII) and it improves when that group moves toward
+    (and past) its reference, as its own level series would say. So the direction follows from the
+    indicator's polarity and the order of the groups in the measure, never from the data:
+
+    ==========================  ===================  ==================  ====================
+    measure                     group at risk        higher_is_better    lower_is_better
+    ==========================  ===================  ==================  ====================
+    ``ethnicity_difference``    the group (first)    ``increase``        ``decrease``
+    ``q1_q5_difference/ratio``  quintile 1 (first)   ``increase``        ``decrease``
+    ``sii``, ``rii``            decile 1 (second)    ``decrease``        ``increase``
+    ==========================  ===================  ==================  ====================
+
+    A gap that crosses no inequality and keeps going is still moving in the group's favour (the
+    alert then says the gap has reversed: the reference group is now behind).
 
 Besides the per-point results (:data:`POINT_COLUMNS`; ``segment`` is the rebase group of a
 point, 0 without rebasing, so that a chart draws each group's own limits), each series gets a
@@ -30,6 +40,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from focuson.spc.xmr import XmrResult, xmr
 
@@ -193,50 +204,77 @@ def spc_levels(
     return _run(levels, LEVEL_KEYS, directions, options)
 
 
-def gap_improvement(values: np.ndarray, neutral: np.ndarray) -> np.ndarray:
-    """Toward no inequality: ``decrease`` above the neutral value, ``increase`` below.
+#: Measures whose group at risk is the second term (least minus most deprived, SII and RII with
+#: ``flip=False``): they improve the other way round.
+AT_RISK_SECOND: frozenset[str] = frozenset({"sii", "rii"})
 
-    >>> gap_improvement(np.array([[3.0, 2.0], [-1.0, np.nan], [0.0, 0.0]]), np.zeros(3)).tolist()
-    ['decrease', 'increase', 'neutral']
+
+def gap_improvement(measure: ArrayLike, polarity: ArrayLike) -> np.ndarray:
+    """Improvement direction of gap series: the group at risk moving toward its reference.
+
+    Parameters
+    ----------
+    measure
+        The gap measure of each series (``sii``, ``q1_q5_difference``, ...).
+    polarity
+        Its indicator's polarity (``higher_is_better`` or ``lower_is_better``); anything else
+        (unknown indicator) gives ``neutral``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``increase``, ``decrease`` or ``neutral`` per series (object dtype).
+
+    Examples
+    --------
+    >>> gap_improvement(["ethnicity_difference", "sii", "q1_q5_ratio", "rii"],
+    ...                 ["higher_is_better", "higher_is_better", "lower_is_better", None]).tolist()
+    ['increase', 'decrease', 'decrease', 'neutral']
     """
-    present = ~np.isnan(values)
-    count = present.sum(axis=1)
-    total = np.where(present, values, 0.0).sum(axis=1)
-    mean = np.divide(total, count, out=np.full(len(count), np.nan), where=count > 0)
-    return np.select([mean > neutral, mean < neutral], ["decrease", "increase"], "neutral").astype(
-        object
-    )
+    pol = pd.Series(np.asarray(polarity, dtype=object)).to_numpy()
+    higher = pol == "higher_is_better"
+    known = higher | (pol == "lower_is_better")
+    second = np.isin(np.asarray(measure, dtype=object), list(AT_RISK_SECOND))
+    up = higher != second  # the group at risk's value rises relative to its reference
+    return np.where(known, np.where(up, "increase", "decrease"), "neutral").astype(object)
 
 
-def spc_gaps(gaps: pd.DataFrame, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+def spc_gaps(
+    gaps: pd.DataFrame, indicators: pd.DataFrame, **options: Any
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """XmR charts of every gap series (indicator x measure x group) in one call.
 
     Parameters
     ----------
     gaps
         Gap series (``indicator``, ``period``, ``measure``, ``group``, ``value``, ``neutral``).
+    indicators
+        The INDICATORS frame (``id``, ``polarity``): the improvement direction of each gap
+        (:func:`gap_improvement`).
     **options
         Passed to :func:`focuson.spc.xmr.xmr`.
 
     Returns
     -------
     points, series
-        Per point and per series results; the improvement direction is toward ``neutral``.
+        Per point and per series results; the improvement direction is the group at risk
+        catching up with its reference (see the module notes).
 
     Examples
     --------
+    >>> ind = pd.DataFrame({"id": ["a"], "polarity": ["higher_is_better"]})
     >>> g = pd.DataFrame({"indicator": "a", "measure": "sii", "group": "All", "neutral": 0.0,
     ...     "period": [f"2024-{m:02d}" for m in range(1, 13)],
     ...     "value": [5.0, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 20]})
-    >>> points, series = spc_gaps(g)
+    >>> points, series = spc_gaps(g, ind)
     >>> series[["improvement", "variation_icon"]].values.tolist()
     [['decrease', 'concern_high']]
     """
-    neutral_of = gaps[[*GAP_KEYS, "neutral"]].drop_duplicates(GAP_KEYS)
+    polarity = indicators.drop_duplicates("id").set_index("id")["polarity"]
 
-    def directions(keys: pd.DataFrame, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        neutral = keys.merge(neutral_of, on=GAP_KEYS, how="left")["neutral"]
-        improvement = gap_improvement(values, neutral.to_numpy(np.float64))
+    def directions(keys: pd.DataFrame, _values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pol = keys["indicator"].map(polarity).to_numpy(dtype=object)
+        improvement = gap_improvement(keys["measure"].to_numpy(dtype=object), pol)
         return improvement, np.full(len(keys), np.nan)
 
     return _run(gaps, GAP_KEYS, directions, options)

@@ -82,7 +82,7 @@ def monitor_tables(
         gap) and ``alerts``.
     """
     level_points, level_summary = spc_levels(levels, indicators, **spc_options)
-    gap_points, gap_summary = spc_gaps(gaps, **spc_options)
+    gap_points, gap_summary = spc_gaps(gaps, indicators, **spc_options)
     found = alerts(levels, level_summary, gaps, gap_summary, indicators, min_people=min_people)
     series = pd.concat(
         [

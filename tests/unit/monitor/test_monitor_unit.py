@@ -81,10 +81,10 @@ def test_suppressed_cells_blank_gaps() -> None:
     assert row["value"].isna().all() and row["people"].isna().all()
 
 
-def test_gap_improvement_is_toward_neutral() -> None:
-    values = np.array([[2.0, 3.0], [-2.0, -1.0], [0.9, 0.8], [np.nan, np.nan]])
-    got = gap_improvement(values, np.array([0.0, 0.0, 1.0, 0.0]))
-    assert got.tolist() == ["decrease", "increase", "increase", "neutral"]
+def test_gap_improvement_is_the_group_at_risk_catching_up() -> None:
+    measures = ["q1_q5_difference", "sii", "q1_q5_ratio", "rii"]
+    got = gap_improvement(measures, ["higher_is_better"] * 4)
+    assert got.tolist() == ["increase", "decrease", "increase", "decrease"]
 
 
 def test_spc_levels_direction_from_polarity() -> None:
