@@ -67,5 +67,10 @@ def check_file(path: Path | None, option: str) -> None:
     FileNotFoundError: --imd /no/such.csv: no such file
     """
     if path is not None and not path.is_file():
-        what = "a folder, not a file" if path.is_dir() else "no such file"
+        if path.is_dir():
+            what = "a folder, not a file"
+        elif path.exists():
+            what = "not a regular file (a named pipe, socket or device); give a file on disk"
+        else:
+            what = "no such file"
         raise FileNotFoundError(f"{option} {path}: {what}")
