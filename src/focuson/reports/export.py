@@ -55,9 +55,9 @@ NUMBER_COLUMNS: dict[str, tuple[str, str]] = {
     "ratio": ("Ratio", "Value divided by the comparator value."),
     "p_value": ("p-value", "Probability of a difference this large if there were none."),
     "q_value": ("q-value", "p-value adjusted for the many comparisons (Benjamini-Hochberg)."),
-    "excess": ("People affected", "People who would fare otherwise at the comparator's rate."),
-    "gap_to_standard": ("Gap to standard", "Value minus the national standard, in the unit."),
-    "gap_to_target": ("Gap to target", "Value minus the target, in the unit given."),
+    "excess": ("People affected", "How many more people missed out than at the comparator's rate."),
+    "gap_to_standard": ("Gap to standard", "How far the value falls short of the standard."),
+    "gap_to_target": ("Gap to target", "How far the value falls short of the target."),
     "people_to_standard": ("People to reach standard", "People short of the standard."),
 }
 TEXT_COLUMNS: dict[str, tuple[str, str]] = {
