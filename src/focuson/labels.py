@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 
 import pandas as pd
 
@@ -167,7 +168,7 @@ def _one_label(dimension: str, group: str) -> str:
     return group
 
 
-def group_label(dimension: object, group: object) -> str:
+def group_label(dimension: object, group: object, *, mid_sentence: bool = False) -> str:
     """A group's label for tables and charts; each part of an intersection labelled.
 
     Parameters
@@ -176,6 +177,9 @@ def group_label(dimension: object, group: object) -> str:
         A dimension, e.g. ``"sex"`` or ``"imd_quintile x ethnicity_6"``.
     group
         Its group; the parts of an intersection's group are separated by ``" | "``.
+    mid_sentence
+        For use inside a sentence: a label that opens with common words starts in lower case
+        (``"most deprived fifth, Black"``); names keep their capitals.
 
     Returns
     -------
@@ -188,6 +192,8 @@ def group_label(dimension: object, group: object) -> str:
     'Brent, least deprived fifth'
     >>> group_label("sex", "F"), group_label("ethnicity_code", "99"), group_label("overall", "All")
     ('Female', 'Not known', 'All')
+    >>> group_label("imd_quintile x ethnicity_6", "1 | Black", mid_sentence=True)
+    'most deprived fifth, Black'
     """
     parts = _parts(dimension, group)
     if parts is None:
@@ -196,7 +202,19 @@ def group_label(dimension: object, group: object) -> str:
     # Later parts read mid-phrase: "Brent, most deprived fifth"; names keep their capitals.
     common = [d in IMD_DIMENSIONS or d.startswith("age_band") for d, _ in parts]
     later = [in_sentence(p) if c else p for p, c in zip(labels[1:], common[1:], strict=True)]
-    return ", ".join([labels[0], *later])
+    first = in_sentence(labels[0]) if mid_sentence and common[0] else labels[0]
+    return ", ".join([first, *later])
+
+
+def group_labels(
+    dimensions: pd.Series, groups: pd.Series, *, mid_sentence: bool = False
+) -> pd.Series:
+    """:func:`group_label` of each row, worked out once per distinct pair (missing stays missing).
+
+    >>> group_labels(pd.Series(["sex", "imd_quintile x sex"]), pd.Series(["F", "5 | M"])).tolist()
+    ['Female', 'Least deprived fifth, Male']
+    """
+    return _pair_mapped(dimensions, groups, partial(group_label, mid_sentence=mid_sentence))
 
 
 def reference_label(dimension: object, reference_group: object) -> str:

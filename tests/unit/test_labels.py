@@ -219,3 +219,44 @@ def test_labelling_a_large_frame_is_vectorised():
     out = label_columns(big, INDICATORS)
     assert time.perf_counter() - start < 5.0
     assert out["group_label"].iloc[-1] == "Most deprived fifth"
+
+
+def test_alert_sentences_name_intersections_and_ethnic_categories():
+    from focuson.monitor.alerts import group_words
+
+    words = group_words(
+        pd.Series(["imd_quintile x ethnicity_6", "ethnicity_code", "borough x imd_quintile"]),
+        pd.Series(["1 | Black", "N", "Brent | 5"]),
+    )
+    assert words.tolist() == [
+        "most deprived fifth, Black",
+        "Black: African",
+        "Brent, least deprived fifth",
+    ]
+
+
+def test_the_find_report_names_summary_measures_as_the_files_do():
+    from focuson.reports.find_report import _render_gradients
+
+    class Page:
+        def __init__(self):
+            self.parts = []
+
+        def add(self, *parts):
+            self.parts.extend(parts)
+
+    gradients = pd.DataFrame(
+        {
+            "measure": ["sii", "rii", "bgv", "idisw"],
+            "dimension": ["imd_decile", "imd_decile", "ethnicity_6", "borough"],
+            "value": [1.0, 1.1, 2.0, 3.0],
+            "lower": [0.5, float("nan"), 1.0, 2.0],
+            "upper": [1.5, float("nan"), 3.0, 4.0],
+            "method": [""] * 4,
+        }
+    )
+    page = Page()
+    _render_gradients(page, gradients, {"title": "Waits"})
+    html = "".join(page.parts)
+    for measure in gradients["measure"]:
+        assert f">{measure_label(measure)}<" in html, measure

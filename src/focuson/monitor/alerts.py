@@ -47,6 +47,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from focuson.labels import group_labels
+
 #: Columns of the alerts frame.
 ALERT_COLUMNS: list[str] = [
     "kind",
@@ -128,11 +130,17 @@ def group_words(dimension: pd.Series, group: pd.Series) -> pd.Series:
     >>> group_words(pd.Series(["imd_quintile", "imd_decile", "sex", "borough"]),
     ...             pd.Series(["1", "10", "F", "Brent"])).tolist()
     ['IMD quintile 1 (most deprived)', 'IMD decile 10 (least deprived)', 'females', 'Brent']
+    >>> group_words(pd.Series(["imd_quintile x ethnicity_6", "ethnicity_code"]),
+    ...             pd.Series(["1 | Black", "N"])).tolist()
+    ['most deprived fifth, Black', 'Black: African']
     """
     dimension = dimension.astype(str).reset_index(drop=True)
     group = group.astype(str).reset_index(drop=True)
     named = group.where(dimension != "sex", group.map(_SEX).fillna(group))
-    words = dimension.map(_PREFIX).fillna("") + named.str.replace(" | ", ", ", regex=False)
+    words = dimension.map(_PREFIX).fillna("") + named
+    # Intersections and NHS ethnic category codes: labelled part by part (focuson.labels).
+    coded = dimension.str.contains(" x ", regex=False) | (dimension == "ethnicity_code")
+    words = words.mask(coded, group_labels(dimension, group, mid_sentence=True).astype(object))
     most = dimension.map({d: e[0] for d, e in _EXTREMES.items()})
     least = dimension.map({d: e[1] for d, e in _EXTREMES.items()})
     words = words.mask(group == most, words + " (most deprived)")

@@ -36,6 +36,7 @@ from focuson.charts import (
 )
 from focuson.find.findings import once_per_group
 from focuson.find.funnel import funnel_data
+from focuson.labels import measure_label
 from focuson.reports._html import SUPPRESSED as _SUPPRESSED
 from focuson.reports._html import Page as _Page
 from focuson.reports._html import e as _e
@@ -466,12 +467,6 @@ def _render_gradients(page: _Page, gradients: pd.DataFrame, ind: Mapping[str, An
     if gradients.empty:
         page.add('<p class="note">No summary measures in these results.</p>')
         return
-    names = {
-        "sii": "Slope index of inequality (SII)",
-        "rii": "Relative index of inequality (RII)",
-        "bgv": "Between-group variance",
-        "idisw": "Index of disparity (weighted)",
-    }
     rows = []
     for r in _records(gradients):
         measure = str(r["measure"])
@@ -480,7 +475,7 @@ def _render_gradients(page: _Page, gradients: pd.DataFrame, ind: Mapping[str, An
             ci = "–"
         rows.append(
             [
-                _e(names.get(measure.lower(), measure)),
+                _e(measure_label(measure)),
                 _e(dimension_name(str(r["dimension"]))),
                 _e(fmt_number(r.get("value"), digits=2)),
                 _e(ci),
