@@ -254,6 +254,16 @@ def _recover(target: Path, new_prefix: str, old_prefix: str) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+def _acquire(lock: FileLock, out: Path, timeout: float, say: Callable[[str], None] | None) -> None:
+    """Take the lock, saying so when another run holds it; ``Timeout`` after ``timeout`` s."""
+    try:
+        lock.acquire()
+    except Timeout:
+        if say is not None:
+            say(f"Waiting for another focuson run that is writing to {out}")
+        lock.acquire(timeout=timeout)
+
+
 @contextlib.contextmanager
 def replacing(
     out_dir: Path,
@@ -312,20 +322,20 @@ def replacing(
     target = Path(os.path.realpath(out) if out.is_symlink() else os.path.abspath(out))
     lock_path, new_prefix, old_prefix, parent = _siblings(target)
     check_target(out, overwrite=overwrite, inputs=inputs)
-    parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(lock_path, timeout=0)
     try:
-        lock.acquire()
+        parent.mkdir(parents=True, exist_ok=True)
+        _acquire(lock, out, timeout, say)
     except Timeout:
-        if say is not None:
-            say(f"Waiting for another focuson run that is writing to {out}")
-        try:
-            lock.acquire(timeout=timeout)
-        except Timeout:
-            raise ResultsFolderError(
-                f"{out}: another focuson run has been writing to this folder for "
-                f"{timeout:.0f} seconds; wait for it to finish, then run again"
-            ) from None
+        raise ResultsFolderError(
+            f"{out}: another focuson run has been writing to this folder for "
+            f"{timeout:.0f} seconds; wait for it to finish, then run again"
+        ) from None
+    except OSError as exc:  # after Timeout, which is one
+        raise ResultsFolderError(
+            f"{out}: cannot write beside this folder, in {parent} ({exc.strerror or exc}); "
+            "give --out a folder you can write to"
+        ) from exc
     try:
         _recover(target, new_prefix, old_prefix)
         check_target(out, overwrite=overwrite, inputs=inputs)
@@ -339,8 +349,14 @@ def replacing(
             yield staging
             _sync_tree(staging)
             _swap(staging, target, old_prefix)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, OSError) and not isinstance(exc, ResultsFolderError):
+                # A full disk, a lost network share: said plainly, not as a traceback.
+                raise ResultsFolderError(
+                    f"{out}: could not write the results ({exc.strerror or exc}); the folder is "
+                    "as it was before this run"
+                ) from exc
             raise
     finally:
         lock.release()

@@ -7,6 +7,7 @@ be the old complete results or the new complete results, and the next run must w
 
 from __future__ import annotations
 
+import errno
 import json
 import multiprocessing
 import os
@@ -142,6 +143,20 @@ def test_a_run_that_fails_leaves_the_folder_as_it_was(results):
     before = _state(results)
     with pytest.raises(ZeroDivisionError):
         _fail_halfway(results)
+    assert _state(results) == before
+    assert _leftovers(results) == [".results.focuson-lock"]
+
+
+def _fill_the_disk(out: Path) -> None:
+    with replacing(out, own=OWN) as staging:
+        _write(staging, "half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_is_said_plainly_and_leaves_the_folder_as_it_was(results):
+    before = _state(results)
+    with pytest.raises(ResultsFolderError, match=r"No space left on device\); the folder is as"):
+        _fill_the_disk(results)
     assert _state(results) == before
     assert _leftovers(results) == [".results.focuson-lock"]
 
