@@ -260,3 +260,39 @@ def test_the_find_report_names_summary_measures_as_the_files_do():
     html = "".join(page.parts)
     for measure in gradients["measure"]:
         assert f">{measure_label(measure)}<" in html, measure
+
+
+def test_the_monitoring_report_keeps_acronyms_where_a_series_is_missing():
+    from focuson.monitor.alerts import ALERT_COLUMNS
+    from focuson.monitor.spc import GAP_KEYS, LEVEL_KEYS, POINT_COLUMNS, SERIES_COLUMNS
+    from focuson.reports.monitor_report import monitor_page
+
+    def empty(*columns):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+    tables = {
+        "spc_levels": empty(*LEVEL_KEYS, *POINT_COLUMNS),
+        "spc_gaps": empty(*GAP_KEYS, *POINT_COLUMNS),
+        # one level series with no points: every chart of the indicator says it has none
+        "series": pd.DataFrame(
+            [
+                {
+                    **dict.fromkeys([*LEVEL_KEYS, *SERIES_COLUMNS, "measure"]),
+                    "indicator": "rtt",
+                    "kind": "level",
+                    "dimension": "overall",
+                    "group": "All",
+                    "variation_icon": "common_cause",
+                    "assurance_icon": "",
+                    "latest_period": "2025-03",
+                }
+            ]
+        ),
+        "alerts": empty(*ALERT_COLUMNS),
+        "indicators": pd.DataFrame(
+            {"id": ["rtt"], "title": ["Waits"], "unit": ["%"], "target": [float("nan")]}
+        ),
+    }
+    page = monitor_page(tables)
+    assert "(SII)" in page
+    assert "(sii)" not in page

@@ -196,7 +196,7 @@ class _Report:
             self.page.add(f"<h3>{e(heading)}</h3>")
         pts = self.points(indicator, kind, about, group)
         if pts.empty:
-            self.page.add(f'<p class="note" id="{e(anchor)}">No {e(name.lower())} series in '
+            self.page.add(f'<p class="note" id="{e(anchor)}">No {e(in_sentence(name))} series in '
                           "these results.</p>")  # fmt: skip
             self.drawn.add(anchor)
             return
