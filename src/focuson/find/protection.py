@@ -119,8 +119,13 @@ def protect(
     rule: DisclosureRule = NHS_RULE,
     start: np.ndarray | None = None,
     relations: Relations | None = None,
+    share: bool = True,
 ) -> Pattern:
-    """:func:`protect_findings`, with what the audit did (see :class:`Pattern`)."""
+    """:func:`protect_findings`, with what the audit did (see :class:`Pattern`).
+
+    ``share=False`` leaves out what indicators that count the same denominators tell of each
+    other (not safe to publish from; kept to measure what it costs).
+    """
     n_rows = len(findings)
     if n_rows == 0:
         empty = np.zeros(0, dtype=bool)
@@ -153,7 +158,8 @@ def protect(
     for t in np.flatnonzero(S.any(axis=1)):
         # One integer programme per setting: settings share no cells, so they are independent.
         repairs += audit.setting(int(t), true[t], S[t], present[t], counted[t], small[t], virtual)
-    S = _share_denominators(S, true[:, C:], settings)
+    if share:
+        repairs += _share_denominators(audit, S, true, present, counted, small, virtual, settings)
     return Pattern(
         suppressed=S[codes, cell_of],
         primary=primary_rows,
@@ -183,13 +189,18 @@ class _Audit:
         counted: np.ndarray,
         small: np.ndarray,
         virtual: np.ndarray,
+        known_denominators: np.ndarray | None = None,
     ) -> int:
-        """Audit setting ``t`` and repair ``S`` (in place) until safe; the cells added."""
+        """Audit setting ``t`` and repair ``S`` (in place) until safe; the cells added.
+
+        ``known_denominators``: cells whose denominator another indicator shows although the
+        row is hidden here (they are known to the attacker, so not protected here)."""
         C = S.size
         certified_up = np.zeros(2 * C, dtype=bool)
         certified_down = np.zeros(2 * C, dtype=bool)
         added = 0
-        self._bounds(t, true, S, present, virtual)
+        known = np.zeros(C, dtype=bool) if known_denominators is None else known_denominators
+        self._bounds(t, true, S, present, virtual, known)
         solver = self.system.solver(t)
         while True:
             hidden = np.concatenate([S, S])
@@ -197,7 +208,7 @@ class _Audit:
             # must not be pinned (it can move up or down by one).
             up_level = np.where(small, self.rule.suppress_to, true + 1)
             down_level = np.where(small, self.rule.suppress_from, true - 1)
-            need = hidden & counted
+            need = hidden & counted & ~np.concatenate([np.zeros(C, dtype=bool), known & S])
             up_ok, down_ok, binding = self._certify(solver, need, up_level, down_level,
                                                     certified_up, certified_down)  # fmt: skip
             certified_up |= up_ok
@@ -218,15 +229,21 @@ class _Audit:
                     "the breakdowns"
                 )
             added += fixed
-            self._bounds(t, true, S, present, virtual)
+            self._bounds(t, true, S, present, virtual, known)
             solver.set_bounds(self.system.lower[t], self.system.upper[t])
 
     def _bounds(
-        self, t: int, true: np.ndarray, S: np.ndarray, present: np.ndarray, virtual: np.ndarray
+        self,
+        t: int,
+        true: np.ndarray,
+        S: np.ndarray,
+        present: np.ndarray,
+        virtual: np.ndarray,
+        known: np.ndarray,
     ) -> None:
-        """What the attacker knows of setting ``t`` under pattern ``S``."""
-        C = S.size
-        shown = np.concatenate([present & ~S, present & ~S])
+        """What the attacker knows of setting ``t`` under pattern ``S`` (and the denominators
+        ``known`` from elsewhere)."""
+        shown = np.concatenate([present & ~S, present & (~S | known)])
         published = np.where(shown, _round(true, self.rule), np.nan)
         lo, hi = rounding_interval(published, self.rule)
         absent = ~np.concatenate([present, present]) & ~np.concatenate([virtual, virtual])
@@ -236,7 +253,6 @@ class _Audit:
         # value is not a count, and the rounding interval is not the attacker's knowledge.
         self.system.lower[t] = lo
         self.system.upper[t] = np.minimum(hi, UNBOUNDED)
-        del C
 
     def _certify(
         self,
@@ -347,21 +363,46 @@ class _Audit:
         return -1
 
 
-def _share_denominators(S: np.ndarray, denominators: np.ndarray, settings: pd.Index) -> np.ndarray:
-    """One pattern for indicators of a month that count the same denominators.
+def _share_denominators(
+    audit: _Audit,
+    S: np.ndarray,
+    true: np.ndarray,
+    present: np.ndarray,
+    counted: np.ndarray,
+    small: np.ndarray,
+    virtual: np.ndarray,
+    settings: pd.Index,
+) -> int:
+    """Audit again, knowing what indicators of the same month with the same denominators show.
 
     Two indicators on one list (RTT within 18 weeks, over 52 weeks) publish the same
-    denominators; a cell hidden in one and shown in the other would be known. Hiding it in both
-    only widens what the attacker must allow in each, so each stays safe.
+    denominators: a row hidden in one may have its denominator shown by the other. Each such
+    setting is audited again with those denominators known (its secondary suppression was chosen
+    without them) and repaired. Hiding more in one only takes knowledge away from the others,
+    so only settings that gained knowledge are audited again; the loop ends because
+    suppression only grows. Returns the cells added.
     """
+    C = S.shape[1]
     period = np.array([p for _, p in settings], dtype=object)
-    key = pd.Series([hash(row.tobytes()) for row in denominators]).astype(str) + "|" + period
+    key = pd.Series([row.tobytes().hex() for row in true[:, C:]]) + "|" + period
     group = pd.factorize(key)[0]
     if np.unique(group).size == group.size:
-        return S
-    union = np.zeros((group.max() + 1, S.shape[1]), dtype=bool)
-    np.logical_or.at(union, group, S)
-    return union[group]
+        return 0
+    done = np.zeros_like(S)  # what each setting was last audited knowing
+    added = 0
+    for _ in range(S.shape[0] * C):
+        shown = present & ~S
+        union = np.zeros((group.max() + 1, C), dtype=bool)
+        np.logical_or.at(union, group, shown)
+        known = union[group] & S  # hidden here, shown by a sibling
+        todo = np.flatnonzero((known & ~done).any(axis=1))
+        if not todo.size:
+            return added
+        for t in todo:
+            done[t] = known[t]
+            added += audit.setting(int(t), true[t], S[t], present[t], counted[t], small[t],
+                                   virtual, known_denominators=known[t])  # fmt: skip
+    return added
 
 
 def _round(values: np.ndarray, rule: DisclosureRule) -> np.ndarray:

@@ -64,6 +64,8 @@ def test_no_suppressed_count_is_pinned_or_narrowed_by_all_relations_together(run
     hidden = f["suppressed"].to_numpy()
     assert hidden.mean() > 0.2, "the run should be small enough for small numbers to abound"
     C = system.n_cells
+    shared = _share_denominators(system, codes, cells, true.loc[keys, "denominator"].to_numpy())
+    assert shared > 0, "indicators on one list (RTT, A&E) should tell each other's denominators"
     checked = {"primary": 0, "other": 0}
     failures = []
     for t in np.unique(codes[hidden]):
@@ -85,6 +87,24 @@ def test_no_suppressed_count_is_pinned_or_narrowed_by_all_relations_together(run
                         failures.append((tuple(keys[row]), column, value, lo, hi))
     assert checked["primary"] > 200 and checked["other"] > 50
     assert not failures, failures[:5]
+
+
+def _share_denominators(
+    system: System, codes: np.ndarray, cells: np.ndarray, denominators: np.ndarray
+) -> int:
+    """What indicators of one month that count the same people (the same denominator in every
+    cell) tell of each other: each denominator is known as tightly as any of them shows it.
+    Returns how many hidden denominators become known this way."""
+    C = system.n_cells
+    d = np.full((len(system.settings), C), np.nan)
+    d[codes, cells] = denominators
+    key = pd.Series([row.tobytes().hex() for row in np.nan_to_num(d, nan=-1.0)])
+    group = pd.factorize(key + "|" + system.settings["period"].astype(str))[0]
+    lower = pd.DataFrame(system.lower[:, C:]).groupby(group).transform("max").to_numpy()
+    upper = pd.DataFrame(system.upper[:, C:]).groupby(group).transform("min").to_numpy()
+    gained = int(((upper - lower) < (system.upper[:, C:] - system.lower[:, C:])).sum())
+    system.lower[:, C:], system.upper[:, C:] = lower, upper
+    return gained
 
 
 def _extreme(solver, j: int, sense: float) -> float:
