@@ -18,10 +18,14 @@ def _ci(lower: float, upper: float) -> str:
     return f"{lower:.1f} to {upper:.1f}"
 
 
+#: Columns of words, aligned left.
+_LEFT = ("Borough", "Note", "Indicator", "Breakdown", "Group", "Since the first month")
+
+
 def _table(title: str, caption: str, columns: list[str]) -> Table:
     table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
     for name in columns:
-        left = name in ("Borough", "Note", "Indicator", "Breakdown", "Group")
+        left = name in _LEFT
         table.add_column(name, justify="left" if left else "right")
     return table
 
@@ -154,6 +158,8 @@ def _top_sentences(top: pd.DataFrame, indicators: pd.DataFrame) -> RenderableTyp
     for row in top.to_dict("records"):
         indicator = by_id.get(str(row["indicator"]), {"title": row["indicator"]})
         sentence = finding_sentence({str(k): v for k, v in row.items()}, indicator)
+        if row.get("change"):
+            sentence += f" The gap is {row['change']}."
         lines.append(Text(f"{row.get('rank', '')}. {_month(str(row['period']))}: {sentence}"))
     lines.append(Text(_TOP_NOTE, style="dim"))
     return Group(*lines)
@@ -187,6 +193,7 @@ def _top_table(top: pd.DataFrame, indicators: pd.DataFrame) -> Table:
             "95% CI",
             "Reference",
             "People affected",
+            "Since the first month",
         ],
     )
     for row in top.to_dict("records"):
@@ -202,7 +209,8 @@ def _top_table(top: pd.DataFrame, indicators: pd.DataFrame) -> Table:
             f"{row['reference_value']:.1f}{unit} "
             f"({reference_label(row['dimension'], row['reference_group'])})",
             f"{row['excess']:,.0f}",
+            str(row.get("change") or ""),
         )
     if top.empty:
-        table.add_row("", "No group is significantly worse than its reference.", *[""] * 7)
+        table.add_row("", "No group is significantly worse than its reference.", *[""] * 8)
     return table

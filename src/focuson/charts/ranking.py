@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from focuson.charts._common import RED, TEXT, WIDTH, inline_data
+
+#: Line break inside a wrapped label (split by the axis' label expression).
+_BREAK = "|"
+
+
+def wrap_labels(labels: list[str], width: int = 40) -> list[str]:
+    """Labels wrapped at ``width`` characters (lines joined by ``|``), each one different.
+
+    A label met again gets its rank after it, so that two bars never share a label.
+
+    >>> wrap_labels(["Incomplete RTT pathways waiting 18 weeks or less: IMD quintile 2", "A", "A"])
+    ['Incomplete RTT pathways waiting 18 weeks|or less: IMD quintile 2', 'A', 'A (3)']
+    """
+    seen: set[str] = set()
+    out = []
+    for rank, label in enumerate(labels, start=1):
+        text = label.replace(_BREAK, "/")
+        if text in seen:
+            text = f"{text} ({rank})"
+        seen.add(text)
+        out.append(_BREAK.join(textwrap.wrap(text, width)) or text)
+    return out
 
 
 def ranking_chart(
@@ -42,10 +66,11 @@ def ranking_chart(
     2
     """
     shown = top.loc[np.isfinite(top["excess"].to_numpy(dtype=float)), ["label", "excess"]].copy()
-    shown["label"] = shown["label"].astype(str)
-    shown = shown.drop_duplicates("label")
+    shown["label"] = wrap_labels(shown["label"].astype(str).tolist())
     order = shown["label"].tolist()
-    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+    # Each label on its own lines, whole: a long label wraps, it is never cut short.
+    axis = alt.Axis(labelLimit=0, labelExpr=f"split(datum.label, '{_BREAK}')")
+    y = alt.Y("label:N", title=None, sort=order, axis=axis)
     x = alt.X("excess:Q", title=x_label, axis=alt.Axis(format=",.0f"))
     base = alt.Chart(inline_data(shown))
     bars = base.mark_bar(color=RED).encode(
@@ -59,5 +84,6 @@ def ranking_chart(
     labels = base.mark_text(align="left", dx=3, color=TEXT).encode(
         y=y, x=x, text=alt.Text("excess:Q", format=",.0f")
     )
-    height = max(row_height * max(len(order), 1), 60)
+    lines = sum(label.count(_BREAK) + 1 for label in order)
+    height = max(row_height * max(len(order), 1), 14 * lines + 6 * len(order), 60)
     return alt.LayerChart(layer=[bars, labels], title=title, width=width, height=height)

@@ -248,23 +248,29 @@ def find(
 def top_findings(
     findings: pd.DataFrame, n: int = 10, *, period: str | None = "latest"
 ) -> pd.DataFrame:
-    """The biggest gaps: significant, worse, not suppressed, ranked by people affected.
+    """The biggest gaps: significant, worse, not suppressed, each gap once, by people affected.
+
+    Each indicator x breakdown x group is ranked once (one gap is not listed month after month),
+    with how it has moved since the earliest month beside it (:func:`gap_change`). The terminal
+    and the Find report both show this list.
 
     Parameters
     ----------
     findings
-        The findings frame of :func:`find`.
+        The findings frame of :func:`find` (every period: the earliest month is compared).
     n
         How many to return.
     period
-        ``"latest"`` (the default): each indicator's latest period only, so one month's gap
-        is not counted 24 times; ``None``: every period; or one period label, e.g. ``"2024-03"``.
+        ``"latest"`` (the default): each indicator's latest period; one period label, e.g.
+        ``"2024-03"``; or ``None``: each gap in the latest period in which it was significantly
+        worse.
 
     Returns
     -------
     pandas.DataFrame
         Up to ``n`` rows, largest ``excess`` first (ties: smaller q-value, then the keys), with
-        a ``rank`` column from 1; a group two breakdowns share is listed once
+        a ``rank`` column from 1 and :func:`gap_change`'s ``first_period``,
+        ``first_difference`` and ``change``; a group two breakdowns share is listed once
         (:func:`once_per_group`).
 
     Examples
@@ -276,10 +282,13 @@ def top_findings(
     >>> top_findings(f)[["group", "rank"]].values.tolist()
     [['M', 1], ['F', 2]]
     """
+    # a missing suppressed column: frames from before disclosure control, all published
+    published = findings["suppressed"].eq(False) if "suppressed" in findings else True
     keep = (
-        findings["significant"].astype(bool)
+        findings["significant"].eq(True)
         & (findings["direction"] == "worse")
-        & ~findings["suppressed"].astype(bool)
+        & published
+        & np.isfinite(pd.to_numeric(findings["excess"], errors="coerce").astype(np.float64))
     )
     rows = findings.loc[keep]
     if period == "latest":
@@ -287,14 +296,79 @@ def top_findings(
         rows = rows.loc[rows["period"] == rows["indicator"].map(latest)]
     elif period is not None:
         rows = rows.loc[rows["period"] == period]
+    else:  # each gap once: its latest significant month
+        rows = rows.sort_values("period", ascending=False, kind="stable")
+        rows = rows.drop_duplicates(["indicator", "dimension", "group"])
+    order = [c for c in ["excess", "q_value", *KEYS] if c in rows.columns]
     rows = rows.sort_values(
-        ["excess", "q_value", *KEYS],
-        ascending=[False, True, True, True, True, True],
+        order,
+        ascending=[c != "excess" for c in order],
         kind="stable",
         na_position="last",
     )
     rows = once_per_group(rows).head(n)
-    return rows.assign(rank=np.arange(1, len(rows) + 1)).reset_index(drop=True)
+    rows = rows.assign(rank=np.arange(1, len(rows) + 1)).reset_index(drop=True)
+    return pd.concat([rows, gap_change(rows, findings)], axis=1)
+
+
+def gap_change(rows: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """How each gap of ``rows`` moved since its group's earliest published month.
+
+    The gap (``difference``) now is compared with the same group's in the earliest month of
+    ``findings`` in which it was published: ``wider`` or ``narrower`` when it moved by more than
+    half the width of today's 95% confidence interval, else ``about the same``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``first_period``, ``first_difference`` and ``change`` (words, e.g. ``"wider than in
+        2023-04"``; empty when there is no earlier month), aligned with ``rows``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"indicator": "a", "dimension": "sex", "group": "M",
+    ...     "period": ["2023-04", "2024-03"], "difference": [-2.0, -9.0],
+    ...     "lower": [40.0, 38.0], "upper": [44.0, 42.0], "suppressed": False})
+    >>> gap_change(f.iloc[[1]].reset_index(drop=True), f)["change"].tolist()
+    ['wider than in 2023-04']
+    """
+    keys = ["indicator", "dimension", "group"]
+    needed = {*keys, "period", "difference", "lower", "upper"}
+    if not needed <= set(findings.columns) or not needed <= set(rows.columns):
+        blank = pd.Series([None] * len(rows), dtype=object, index=rows.index)
+        return pd.DataFrame(
+            {"first_period": blank, "first_difference": np.nan, "change": ""}, index=rows.index
+        )
+    shown = findings["suppressed"].eq(False) if "suppressed" in findings else True
+    published = findings.loc[
+        shown
+        & np.isfinite(pd.to_numeric(findings["difference"], errors="coerce").astype(np.float64))
+    ]
+    first = (
+        published.sort_values("period", kind="stable")
+        .drop_duplicates(keys)[[*keys, "period", "difference"]]
+        .rename(columns={"period": "first_period", "difference": "first_difference"})
+    )
+    got = rows[keys].merge(first, on=keys, how="left")
+    now = rows["difference"].to_numpy(np.float64)
+    then = got["first_difference"].to_numpy(np.float64)
+    half = (rows["upper"].to_numpy(np.float64) - rows["lower"].to_numpy(np.float64)) / 2
+    # the gap's size on today's side of no gap: negative when it was on the other side then
+    moved = np.abs(now) - then * np.sign(now)
+    earlier = (got["first_period"].astype(object) < rows["period"].astype(object)).to_numpy()
+    word = np.select(
+        [moved > half, moved < -half, np.isfinite(moved)],
+        ["wider than in ", "narrower than in ", "about the same as in "],
+        "",
+    ).astype(object)
+    change = np.where(earlier & (word != ""), word + got["first_period"].astype(str), "")
+    return pd.DataFrame(
+        {
+            "first_period": got["first_period"].where(earlier, None).to_numpy(),
+            "first_difference": np.where(earlier, then, np.nan),
+            "change": change.astype(object),
+        }
+    )
 
 
 def once_per_group(ranked: pd.DataFrame) -> pd.DataFrame:

@@ -34,7 +34,7 @@ from focuson.charts import (
     natural_order,
     ranking_chart,
 )
-from focuson.find.findings import once_per_group
+from focuson.find.findings import top_findings
 from focuson.find.funnel import funnel_data
 from focuson.labels import measure_label
 from focuson.reports._html import SUPPRESSED as _SUPPRESSED
@@ -108,22 +108,26 @@ def _in_periods(frame: pd.DataFrame, periods: Mapping[str, str]) -> pd.DataFrame
     return frame.loc[frame["period"].astype(str) == wanted]
 
 
-def top_gaps(findings: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The ``n`` biggest gaps: significant, worse, published, ranked by people affected.
+def top_gaps(
+    findings: pd.DataFrame, n: int = 10, *, period: str | None = "latest"
+) -> pd.DataFrame:
+    """The ``n`` biggest gaps: :func:`focuson.find.findings.top_findings`, as the terminal shows.
 
     Parameters
     ----------
     findings
-        The findings frame.
+        The findings frame (every period: each gap is compared with its earliest month).
     n
         How many to keep.
+    period
+        As :func:`~focuson.find.findings.top_findings`.
 
     Returns
     -------
     pandas.DataFrame
         Rows with ``significant`` true, ``direction == "worse"``, not suppressed and a finite
-        ``excess``, sorted by ``excess`` (largest first; ties by indicator, period, dimension,
-        group), a group two breakdowns share listed once, at most ``n``.
+        ``excess``, each indicator x breakdown x group once, sorted by ``excess`` (largest
+        first), a group two breakdowns share listed once, at most ``n``, with ``change``.
 
     Examples
     --------
@@ -136,20 +140,8 @@ def top_gaps(findings: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """
     if findings.empty:
         return findings.copy()
-    excess = pd.to_numeric(findings["excess"], errors="coerce")
-    keep = (
-        findings["significant"].eq(True)
-        & (findings["direction"].astype(str) == "worse")
-        & ~_suppressed(findings)
-        & np.isfinite(excess.to_numpy(dtype=float))
-    )
-    ranked = findings.loc[keep].assign(_excess=excess[keep])
-    ranked = ranked.sort_values(
-        ["_excess", "indicator", "period", "dimension", "group"],
-        ascending=[False, True, True, True, True],
-        kind="mergesort",
-    )
-    return once_per_group(ranked.drop(columns="_excess")).head(n).reset_index(drop=True)
+    # One ranking for the terminal and the report: each gap once, with how it moved.
+    return top_findings(findings, n, period=period)
 
 
 def _indicator_table(indicators: pd.DataFrame, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -275,6 +267,8 @@ def _render_top(
         sentence = finding_sentence(r, info[str(r["indicator"])])
         if with_period:
             sentence = f"{r['period']}: {sentence}"
+        if r.get("change"):
+            sentence += f" The gap is {r['change']}."
         page.add(f"<li>{_e(sentence)}</li>")
     page.add("</ol>")
     page.add(_ranked_table(top, info, caption=f"The {n} biggest gaps"))
@@ -618,7 +612,7 @@ def render_find_report(
     ids += [i for i in periods if i not in ids]
     info = _indicator_table(indicators, ids)
     ids = [i for i in ids if i in periods]
-    top = top_gaps(findings if rank_all_periods else shown, top_n)
+    top = top_gaps(findings, top_n, period=None if rank_all_periods else (period or "latest"))
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         page = _Page(pool)

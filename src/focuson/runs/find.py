@@ -183,13 +183,13 @@ def run_find(
                 indicators,
                 staging / REPORT_FILE,
                 manifest=manifest,
-                rank_all_periods=True,
             )
         also = [REPORT_FILE] if report else []
         write_results(result, staging, manifest=manifest, also=also, indicators=indicators)
     report_path = Path(out_dir) / REPORT_FILE if report else None
     return FindRun(
         result=result,
+        # the same function and list as the report's "10 biggest gaps"
         top=top_findings(result.findings, n=10),
         indicators=indicators,
         out_dir=Path(out_dir),
