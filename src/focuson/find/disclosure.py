@@ -22,11 +22,9 @@ terms an IG reviewer can sign off, is ``docs/disclosure.md``; in short:
 5. **People affected** (``excess``, ``people_to_standard``) follow the rule of counts: 1-7
    suppressed, the rest rounded to 5.
 
-Known limits: indicators that share a denominator (the same waiting list in two indicators) are
-audited apart; their denominators are the same counts, rounded the same way, and suppressed by
-the same small-number rule, but a secondary suppression in one is not copied to the other. The
-pattern is greedy, not the minimum-loss pattern of an optimiser; ``docs/disclosure.md`` gives what
-it costs.
+Indicators that count the same denominators in a month (one waiting list, two indicators) are
+audited again knowing what each shows of the other. The pattern is greedy, not the minimum-loss
+pattern of an optimiser; ``docs/disclosure.md`` gives what it costs.
 """
 
 from __future__ import annotations
