@@ -77,7 +77,16 @@ def config_chart(width: float = WIDTH) -> dict[str, Any]:
             "titleFontSize": 12,
             "aria": False,
         },
-        "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12, "aria": False},
+        # No text under 12 px: the page shrinks a chart at most to 11/12 of its width on a
+        # phone (focuson.reports._html.readable_chart), so every text stays 11 px or more.
+        "legend": {
+            "labelColor": TEXT,
+            "titleColor": TEXT,
+            "labelFontSize": 12,
+            "titleFontSize": 12,
+            "aria": False,
+        },
+        "text": {"fontSize": 12},
         "title": {"color": TEXT, "fontSize": 14, "anchor": "start"},
     }
 

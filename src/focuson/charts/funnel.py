@@ -129,4 +129,15 @@ def funnel_chart(
             ],
         )
     )
-    return alt.LayerChart(layer=[lines, centre, points], title=title, width=width, height=height)
+    layers = [lines, centre, points]
+    # Areas outside the 95% limits are named on the chart (the table below names every area).
+    position = data.points["position"].astype(str)
+    outside = data.points.loc[position.str.contains("limit") & ~position.str.startswith("Within")]
+    if not outside.empty:
+        names = (
+            alt.Chart(inline_data(outside[["group", "x", "value"]]))
+            .mark_text(align="left", dx=7, dy=-7, color=TEXT, fontSize=12)
+            .encode(x=x, y=y, text=alt.Text("group:N"))
+        )
+        layers.append(names)
+    return alt.LayerChart(layer=layers, title=title, width=width, height=height)

@@ -197,7 +197,7 @@ def _level_rule(value: float, label: str, colour: str, dash: list[int]) -> list[
     data = inline_data(pd.DataFrame({"y": [value], "label": [label]}))
     rule = alt.Chart(data).mark_rule(color=colour, strokeDash=dash, strokeWidth=1.5)
     text = alt.Chart(data).mark_text(
-        align="right", baseline="bottom", dy=-2, color=colour, fontSize=11
+        align="right", baseline="bottom", dy=-2, color=colour, fontSize=12
     )
     return [
         rule.encode(y=alt.Y("y:Q"), tooltip=[alt.Tooltip("label:N", title="Line")]),

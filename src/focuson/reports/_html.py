@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import html
 import json
+import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -23,7 +26,7 @@ CSS = """
 :root { color: #212b32; background: #ffffff; }
 body { font-family: Arial, Helvetica, sans-serif; line-height: 1.5; margin: 0 auto;
   max-width: 72rem; padding: 1rem 1.5rem 3rem; }
-h1 { font-size: 2rem; margin: 1rem 0 0.5rem; }
+h1 { font-size: 2rem; margin: 0.5rem 0 0.25rem; }
 h2 { font-size: 1.5rem; margin-top: 2.5rem; border-top: 4px solid #005eb8; padding-top: 0.75rem; }
 h3 { font-size: 1.2rem; margin-top: 1.75rem; }
 a { color: #005eb8; } a:focus { outline: 3px solid #ffeb3b; background: #ffeb3b; color: #212b32; }
@@ -48,7 +51,31 @@ code { font-family: Consolas, Menlo, monospace; font-size: 0.85rem; }
 .badges { display: flex; flex-wrap: wrap; gap: 0.25rem 1.5rem; margin: 0.25rem 0; }
 .badges svg { max-width: none; }
 details { margin: 0.25rem 0 1rem; } summary { cursor: pointer; color: #005eb8; }
+summary:focus, .table-wrap:focus, .chart-wrap:focus { outline: 3px solid #ffeb3b; }
+.banner { border-left: 8px solid #d5281b; background: #fff9c4; padding: 0.5rem 1rem;
+  margin: 0.5rem 0; font-weight: bold; }
+.chart-wrap { overflow-x: auto; }
+details.detail > summary { font-size: 1.1rem; padding: 0.25rem 0; }
+@media (max-width: 40rem) {
+  body { padding: 0.5rem 0.75rem 2rem; }
+  h1 { font-size: 1.6rem; }
+}
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav, .no-print, details.detail, details.raw { display: none; }
+  h2 { break-after: avoid; margin-top: 1rem; }
+  figure, tr, li { break-inside: avoid; }
+  .table-wrap, .chart-wrap { overflow: visible; }
+  .banner { border: 2px solid #000; }
+  a { color: #212b32; text-decoration: none; }
+}
 """
+
+#: The smallest chart text a reader should see, in CSS pixels (at any screen width).
+MIN_CHART_TEXT_PX = 11
+
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)"')
+_FONT_SIZE = re.compile(r'font-size="([0-9.]+)px"')
 
 SUPPRESSED = '<span class="suppressed">suppressed</span>'
 
@@ -119,10 +146,34 @@ class Page:
 
     def html(self) -> str:
         inline = {
-            placeholder(n): inline_svg(svg.result(), label=label, id_prefix=f"chart-{n}")
+            placeholder(n): readable_chart(
+                inline_svg(svg.result(), label=label, id_prefix=f"chart-{n}"), n
+            )
             for n, (svg, label) in enumerate(self.charts, start=1)
         }
         return "\n".join(inline.get(part, part) for part in self.parts) + "\n"
+
+
+def readable_chart(svg: str, n: int) -> str:
+    """The inline SVG in a sideways-scrolling region it never shrinks below readable text.
+
+    The SVG scales down with the page (``max-width: 100%``), but never so far that its smallest
+    text falls under :data:`MIN_CHART_TEXT_PX`: its ``min-width`` is set from its width and its
+    smallest font size. On a phone a wide chart then scrolls sideways, in a region that takes
+    the keyboard focus (``tabindex="0"``, named ``Chart n``).
+
+    >>> readable_chart('<svg width="600"><text font-size="12px">a</text></svg>', 3)
+    '<div class="chart-wrap" tabindex="0" role="region" aria-label="Chart 3"><svg \
+style="min-width: 551px" width="600"><text font-size="12px">a</text></svg></div>'
+    """
+    width = _SVG_WIDTH.search(svg)
+    sizes = [float(size) for size in _FONT_SIZE.findall(svg)]
+    if width is not None and sizes:
+        smallest = min(sizes)
+        floor = min(float(width.group(1)) - 1, float(width.group(1)) * MIN_CHART_TEXT_PX / smallest)
+        # One pixel more: the browser's own rounding never takes the text under the floor.
+        svg = svg.replace("<svg", f'<svg style="min-width: {math.ceil(floor) + 1}px"', 1)
+    return f'<div class="chart-wrap" tabindex="0" role="region" aria-label="Chart {n}">{svg}</div>'
 
 
 def table(
@@ -146,14 +197,17 @@ def table(
             for i, c in enumerate(rest)
         )
         body.append(f'<tr><th scope="row">{first}</th>{tds}</tr>')
+    # A focusable, named region: a table wider than a phone scrolls sideways by keyboard too.
     return (
-        f'<div class="table-wrap"><table><caption>{e(caption)}</caption>'
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{e(caption)}">'
+        f"<table><caption>{e(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
-def head(title: str, lede: str) -> list[str]:
-    """The page up to ``<main>``: doctype, language, style, the ``<h1>`` and a lede."""
+def head(title: str, lede: str, *, banner: str = "") -> list[str]:
+    """The page up to ``<main>``: doctype, language, style, the ``<h1>``, a lede and a
+    ``banner`` (HTML, e.g. :func:`synthetic_banner`)."""
     return [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -167,20 +221,140 @@ def head(title: str, lede: str) -> list[str]:
         "<header>",
         f"<h1>{e(title)}</h1>",
         f'<p class="lede">{lede}</p>',
+        *([banner] if banner else []),
         "</header>",
         "<main>",
     ]
 
 
-def render_manifest(page: Page, manifest: Mapping[str, Any] | None) -> None:
-    """The "About this run" section: the disclosure rule and the manifest's entries."""
+def _dataset_manifest(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``manifest.json`` beside the run's mapping file (a synthetic dataset writes one)."""
+    inputs = manifest.get("inputs")
+    mapping = inputs.get("mapping") if isinstance(inputs, Mapping) else None
+    if not isinstance(mapping, str):
+        return {}
+    try:
+        value = json.loads((Path(mapping).parent / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def dataset_name(manifest: Mapping[str, Any] | None) -> str | None:
+    """The dataset's name as the run recorded it, or ``None``.
+
+    >>> dataset_name({"dataset": {"name": "Synthetic North West London"}})
+    'Synthetic North West London'
+    """
+    dataset = (manifest or {}).get("dataset")
+    name = dataset.get("name") if isinstance(dataset, Mapping) else None
+    return str(name) if name else None
+
+
+def is_synthetic(manifest: Mapping[str, Any] | None) -> bool:
+    """Whether the run read made-up data: ``focuson synth`` output, or a dataset named so.
+
+    ``focuson synth`` writes a ``manifest.json`` whose ``generator`` is
+    ``focuson.data.synthetic`` beside its mapping, and names the dataset "Synthetic ...".
+
+    >>> is_synthetic({"dataset": {"name": "Synthetic North West London (scale 0.01)"}})
+    True
+    >>> is_synthetic({"inputs": {"mapping": "/nowhere/focuson.toml"}}), is_synthetic(None)
+    (False, False)
+    """
+    if not manifest:
+        return False
+    if str(dataset_name(manifest) or "").lower().startswith("synthetic"):
+        return True
+    return str(_dataset_manifest(manifest).get("generator", "")).startswith(
+        "focuson.data.synthetic"
+    )
+
+
+def synthetic_banner(manifest: Mapping[str, Any] | None) -> str:
+    """A banner saying the data are made up, when they are; else ``""``."""
+    if not is_synthetic(manifest):
+        return ""
+    return (
+        '<p class="banner" role="note">Synthetic data: these figures come from a made-up '
+        "population with planted inequalities (focuson synth), not from real patients.</p>"
+    )
+
+
+def _about_sentences(manifest: Mapping[str, Any], months: Sequence[str]) -> list[str]:
+    """The words of "About this run": data, months, catalogue, engine, code version."""
+    out = []
+    given = manifest.get("inputs")
+    inputs: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
+    name = dataset_name(manifest) or _dataset_name_from(inputs)
+    counted = inputs.get("rows")
+    rows: Mapping[str, Any] = counted if isinstance(counted, Mapping) else {}
+    data = f"Data: {name}" if name else "Data: the tables"
+    if isinstance(inputs.get("mapping"), str):
+        data += f", read through the mapping file {inputs['mapping']}"
+    elif inputs.get("tables_in_engine"):
+        data += ", already in the engine"
+    if rows:
+        total = sum(int(v) for v in rows.values() if isinstance(v, int | float))
+        data += f" ({len(rows)} tables, {total:,} rows in all)"
+    out.append(data + ".")
+    months = sorted(str(m) for m in months)
+    if months:
+        span = months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
+        out.append(f"Months: {span} ({len(months)} in all).")
+    catalogue = manifest.get("catalogue")
+    if isinstance(catalogue, Mapping):
+        text = f"Indicator catalogue: {catalogue.get('file') or 'not recorded'}"
+        if catalogue.get("version"):
+            text += f", version {catalogue['version']}"
+        if catalogue.get("sha256"):
+            text += f" (SHA-256 {str(catalogue['sha256'])[:12]})"
+        if isinstance(catalogue.get("indicators"), list):
+            text += f", {len(catalogue['indicators'])} indicators"
+        out.append(text + ".")
+    engine = manifest.get("engine")
+    if isinstance(engine, Mapping) and engine.get("name"):
+        out.append(f"Counted by the {engine['name']} engine.")
+    if manifest.get("focuson_version"):
+        out.append(f"Code: focuson version {manifest['focuson_version']}.")
+    if manifest.get("created"):
+        out.append(f"Run on {str(manifest['created']).replace('T', ' at ')}.")
+    return out
+
+
+def _dataset_name_from(inputs: Mapping[str, Any]) -> str | None:
+    mapping = inputs.get("mapping")
+    if not isinstance(mapping, str):
+        return None
+    try:
+        for line in Path(mapping).read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() == "name":
+                return value.strip().strip('"') or None
+    except OSError:
+        return None
+    return None
+
+
+def render_manifest(
+    page: Page, manifest: Mapping[str, Any] | None, *, months: Sequence[str] = ()
+) -> None:
+    """The "About this run" section: the run in words, the disclosure rule, and the raw
+    manifest one click away (collapsed)."""
     page.add('<section aria-labelledby="about-run"><h2 id="about-run">About this run</h2>')
+    if manifest:
+        sentences = _about_sentences(manifest, months or manifest.get("months") or ())
+        page.add('<ul class="about">', *(f"<li>{e(s)}</li>" for s in sentences), "</ul>")
     page.add(
         "<p>Every number in this report is an aggregate that passed disclosure control before "
         "it left the engine (by default the NHS rule: counts from 1 to 7 are suppressed and "
         "others are rounded to the nearest 5). Suppressed cells show no numbers.</p>"
     )
     if manifest:
+        page.add(
+            '<details class="raw"><summary>The full manifest (every input file with its '
+            "SHA-256, every parameter)</summary>"
+        )
         page.add('<dl class="manifest">')
         for key in sorted(manifest):
             value = manifest[key]
@@ -190,5 +364,5 @@ def render_manifest(page: Page, manifest: Mapping[str, Any] | None) -> None:
                 else e(value)
             )
             page.add(f"<dt>{e(key)}</dt><dd>{shown}</dd>")
-        page.add("</dl>")
+        page.add("</dl></details>")
     page.add("</section>")

@@ -40,7 +40,7 @@ from focuson.labels import measure_label
 from focuson.reports._html import SUPPRESSED as _SUPPRESSED
 from focuson.reports._html import Page as _Page
 from focuson.reports._html import e as _e
-from focuson.reports._html import head, render_manifest
+from focuson.reports._html import head, render_manifest, synthetic_banner
 from focuson.reports._html import records as _records
 from focuson.reports._html import slug as _slug
 from focuson.reports._html import table as _table
@@ -108,9 +108,7 @@ def _in_periods(frame: pd.DataFrame, periods: Mapping[str, str]) -> pd.DataFrame
     return frame.loc[frame["period"].astype(str) == wanted]
 
 
-def top_gaps(
-    findings: pd.DataFrame, n: int = 10, *, period: str | None = "latest"
-) -> pd.DataFrame:
+def top_gaps(findings: pd.DataFrame, n: int = 10, *, period: str | None = "latest") -> pd.DataFrame:
     """The ``n`` biggest gaps: :func:`focuson.find.findings.top_findings`, as the terminal shows.
 
     Parameters
@@ -211,6 +209,21 @@ _GROUP_HEADER = (
 # ------------------------------------------------------------------------------------------------
 
 
+def _all_suppressed(page: _Page, rows: pd.DataFrame, what: str) -> bool:
+    """Say so in a sentence, and return ``True``, when no row of ``rows`` can be drawn (every
+    cell suppressed, or no value): an empty chart and a table of "suppressed" tell nothing."""
+    drawable = ~_suppressed(rows) & np.isfinite(
+        pd.to_numeric(rows["value"], errors="coerce").to_numpy(dtype=float)
+    )
+    if bool(drawable.any()):
+        return False
+    page.add(
+        f'<p class="note">Every {_e(what)} cell of this breakdown is suppressed to protect '
+        "privacy (too few people), so there is nothing to draw.</p>"
+    )
+    return True
+
+
 def _describe_range(rows: pd.DataFrame, unit: str, label: str) -> str:
     """``"from 45.0% (Not stated) to 60.0% (White)"`` over the drawn rows."""
     shown = rows.loc[~_suppressed(rows) & np.isfinite(rows["value"].to_numpy(dtype=float))]
@@ -233,19 +246,32 @@ def _render_top(
     with_period: bool,
 ) -> None:
     page.add(f'<section aria-labelledby="top-gaps"><h2 id="top-gaps">The {n} biggest gaps</h2>')
-    page.add(
-        '<p class="lede">Groups that do significantly worse than their reference group '
-        "(q-value below the run's threshold after the Benjamini-Hochberg correction), ranked "
-        "by people affected: how many more people missed the measure than would have at the "
-        "reference group's rate.</p>"
-    )
+    # One line per gap first, so that all ten fit a laptop's first screen; how they were
+    # chosen, the same gaps in words, the chart and the table follow.
     if top.empty:
         page.add("<p>No group did significantly worse than its reference.</p></section>")
         return
-    if with_period:
-        page.add("<p>Ranked over every period in the results.</p>")
-    if len(top) < n:
-        page.add(f"<p>Only {len(top)} such gaps were found.</p>")
+    page.add('<ol class="headlines">')
+    page.add(*(f"<li>{_e(_headline(r, info, with_period))}</li>" for r in _records(top)))
+    page.add("</ol>")
+    page.add(
+        '<p class="note">Groups that do significantly worse than their reference group '
+        "(q-value below the run's threshold after the Benjamini-Hochberg correction), ranked "
+        "by people affected: how many more people missed the measure than would have at the "
+        "reference group's rate."
+        + (" Ranked over every period in the results." if with_period else "")
+        + (f" Only {len(top)} such gaps were found." if len(top) < n else "")
+        + "</p>"
+    )
+    page.add("<h3>The same gaps in words</h3>", '<ol class="findings">')
+    for r in _records(top):
+        sentence = finding_sentence(r, info[str(r["indicator"])])
+        if with_period:
+            sentence = f"{r['period']}: {sentence}"
+        if r.get("change"):
+            sentence += f" The gap is {r['change']}."
+        page.add(f"<li>{_e(sentence)}</li>")
+    page.add("</ol>")
     labels = [
         f"{info[str(r['indicator'])]['title']}: {short_label(r['dimension'], r['group'])}"
         + (f" ({r['period']})" if with_period else "")
@@ -262,17 +288,29 @@ def _render_top(
         ),
         caption="People affected: the excess number who missed the measure in each group.",
     )
-    page.add('<ol class="findings">')
-    for r in _records(top):
-        sentence = finding_sentence(r, info[str(r["indicator"])])
-        if with_period:
-            sentence = f"{r['period']}: {sentence}"
-        if r.get("change"):
-            sentence += f" The gap is {r['change']}."
-        page.add(f"<li>{_e(sentence)}</li>")
-    page.add("</ol>")
-    page.add(_ranked_table(top, info, caption=f"The {n} biggest gaps"))
+    page.add(_ranked_table(top, info, caption=f"The {n} biggest gaps in numbers"))
     page.add("</section>")
+
+
+def _headline(
+    r: Mapping[str, Any], info: Mapping[str, Mapping[str, Any]], with_period: bool
+) -> str:
+    """One line per gap, short enough that ten fit a laptop's first screen.
+
+    >>> row = {"indicator": "rtt", "dimension": "sex", "group": "M", "period": "2025-03",
+    ...        "value": 50.21, "reference_value": 60.0, "excess": 1240.0}
+    >>> _headline(row, {"rtt": {"title": "RTT within 18 weeks", "unit": "%"}}, True)
+    'RTT within 18 weeks, Male (2025-03): 50.2% against 60.0%; about 1,240 more people'
+    """
+    ind = info[str(r["indicator"])]
+    unit = str(ind.get("unit") or "")
+    when = f" ({r['period']})" if with_period else ""
+    line = (
+        f"{ind['title']}, {short_label(str(r['dimension']), str(r['group']))}{when}: "
+        f"{fmt_value(r.get('value'), unit)} against {fmt_value(r.get('reference_value'), unit)}; "
+        f"about {fmt_count(r.get('excess'))} more people"
+    )
+    return line + (f"; the gap is {r['change']}" if r.get("change") else "")
 
 
 def _ranked_table(
@@ -328,6 +366,8 @@ def _render_deprivation(
     if deciles.empty:
         page.add('<p class="note">No breakdown by deprivation in these results.</p>')
         return
+    if _all_suppressed(page, deciles, f"IMD {label}"):
+        return
     deciles = deciles.assign(_q=pd.to_numeric(deciles["group"], errors="coerce")).sort_values("_q")
     sii_rows = gradients.loc[gradients["measure"].astype(str).str.lower() == "sii"]
     sii_dim = sii_rows.loc[sii_rows["dimension"] == f"imd_{label}"]
@@ -378,6 +418,8 @@ def _render_groups(
             page.add(f'<p class="note">No breakdown {_e(heading.lower())} in these results.</p>')
             continue
         part = rows.loc[rows["dimension"] == chosen]
+        if _all_suppressed(page, part, dimension_name(chosen).lower()):
+            continue
         order = natural_order(part["group"].astype(str).tolist())
         part = part.set_index(part["group"].astype(str)).loc[order].reset_index(drop=True)
         labels = [short_label(chosen, g) if chosen == "sex" else g for g in order]
@@ -413,6 +455,8 @@ def _render_funnel(page: _Page, rows: pd.DataFrame, ind: Mapping[str, Any], peri
     boroughs = rows.loc[rows["dimension"] == "borough"]
     if boroughs.empty:
         page.add('<p class="note">No breakdown by borough in these results.</p>')
+        return
+    if _all_suppressed(page, boroughs, "borough"):
         return
     boroughs = boroughs.sort_values("group", kind="mergesort")
     statistic, multiplier = str(ind["statistic"]), float(ind["multiplier"])
@@ -526,6 +570,11 @@ def _render_indicator(
             if finite_or_none(o.get("denominator")) is not None:
                 text += f", from {fmt_count(o.get('denominator'))} people"
             page.add(f"<p>{_e(text)}.</p>")
+    # The detail is one click away (works without JavaScript); the top of the page stays short.
+    page.add(
+        '<details class="detail"><summary>Charts and tables: by deprivation, ethnicity, age, '
+        f"sex and borough, summary measures and ranked findings ({_e(title)})</summary>"
+    )
     _render_deprivation(page, rows, gradients, ind, period)
     _render_groups(page, rows, ind, period, overall)
     _render_funnel(page, rows, ind, period)
@@ -536,7 +585,7 @@ def _render_indicator(
         page.add("<p>No group did significantly worse than its reference.</p>")
     else:
         page.add(_ranked_table(ranked, info, caption=f"Biggest gaps: {title}, {period}"))
-    page.add("</section>")
+    page.add("</details>", "</section>")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -616,7 +665,8 @@ def render_find_report(
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         page = _Page(pool)
-        page.add(*_head(title))
+        page.add(*_head(title, synthetic_banner(manifest)))
+        _render_top(page, top, info, top_n, with_period=rank_all_periods)
         if monitor_link:
             page.add(
                 f'<p><a href="{_e(monitor_link)}">The monitoring report</a>: SPC charts of '
@@ -624,21 +674,22 @@ def render_find_report(
             )
         if ids:
             page.add(*_contents(ids, info, top_n))
-        _render_top(page, top, info, top_n, with_period=rank_all_periods)
         for i in ids:
             rows = shown.loc[shown["indicator"].astype(str) == i]
             g = grads.loc[grads["indicator"].astype(str) == i] if not grads.empty else grads
             _render_indicator(page, info[i], rows, g, periods[i], top_n, info)
-        render_manifest(page, manifest)
+        months = sorted({str(p) for p in findings["period"]}) if "period" in findings else []
+        render_manifest(page, manifest, months=months)
         page.add("</main>", "</body>", "</html>")
         return page.html()
 
 
-def _head(title: str) -> list[str]:
+def _head(title: str, banner: str) -> list[str]:
     return head(
         title,
-        "Where groups of people do worse, by deprivation, ethnicity, age, sex and borough, on "
-        "each indicator. Figures are for the latest period of each indicator unless stated.",
+        "Where groups of people do worse, by deprivation, ethnicity, age, sex and borough. "
+        "Each indicator's detail is further down.",
+        banner=banner,
     )
 
 

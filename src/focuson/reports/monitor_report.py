@@ -42,7 +42,16 @@ from focuson.charts.spc import (
 from focuson.labels import group_label, in_sentence
 from focuson.monitor import history
 from focuson.monitor.alerts import KINDS, REPORT_FILE, chart_anchor
-from focuson.reports._html import Page, e, head, records, render_manifest, slug, table
+from focuson.reports._html import (
+    Page,
+    e,
+    head,
+    records,
+    render_manifest,
+    slug,
+    synthetic_banner,
+    table,
+)
 from focuson.reports._words import difference_unit, dimension_name, finite_or_none
 
 #: Words for each gap measure (headings and chart titles).
@@ -374,6 +383,11 @@ def _indicator_section(
         meta.append(f"Target: {target:g}{unit if unit == '%' else ' ' + unit}")
     if meta:
         page.add(f'<p class="meta">{e(". ".join(meta))}.</p>')
+    # The charts are one click away (works without JavaScript; a link to a chart opens it).
+    page.add(
+        '<details class="detail"><summary>SPC charts and tables: overall level, deprivation '
+        f"and ethnic group gaps ({e(title)})</summary>"
+    )
     report.chart(ind, "level", "overall", "All", name="overall level", unit=unit,
                  heading="Overall level")  # fmt: skip
     page.add("<h3>Deprivation gap</h3>")
@@ -397,7 +411,7 @@ def _indicator_section(
         words = _about_words(r)
         report.chart(ind, kind, about, group, name=words,
                      unit=unit if kind == "level" else _gap_unit(about, unit))  # fmt: skip
-    page.add("</section>")
+    page.add("</details>", "</section>")
 
 
 def monitor_page(
@@ -452,7 +466,7 @@ def monitor_page(
     )
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         page = Page(pool)
-        page.add(*head(title, lede))
+        page.add(*head(title, lede, banner=synthetic_banner(manifest)))
         if find_link:
             page.add(f'<p><a href="{e(find_link)}">The Find report</a>: where groups do worse '
                      "in the latest period, by every breakdown.</p>")  # fmt: skip
@@ -461,8 +475,8 @@ def monitor_page(
         if not earlier.empty:
             items.append('<li><a href="#earlier">Earlier alerts</a></li>')
         items.append('<li><a href="#about-run">About this run</a></li>')
-        page.add('<nav aria-label="Contents"><ul>', *items, "</ul></nav>")
         _alerts_section(page, now, info)
+        page.add('<nav aria-label="Contents"><ul>', *items, "</ul></nav>")
         report = _Report(page, tables)
         for i in ids:
             _indicator_section(report, info[i], now, months_of.get(i, []))

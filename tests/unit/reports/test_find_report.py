@@ -138,7 +138,8 @@ def test_report_ids_are_unique_and_chart_references_resolve(page):
 def test_report_top_findings_are_ranked_by_excess_with_the_planted_sentence_first(page):
     outline = _outline(page)
     top_section = page.split('id="top-gaps"')[1].split("</section>")[0]
-    sentences = _outline(top_section).li_texts
+    # the sentences follow the ten one-line headlines
+    sentences = _outline(top_section.split('<ol class="findings">')[1]).li_texts
     assert len(sentences) == 10
     first = sentences[0]
     assert first.startswith("In the most deprived fifth of areas, RTT pathways within 18 weeks")
@@ -172,8 +173,12 @@ def test_report_never_shows_a_suppressed_cells_numbers(page):
 
 def test_report_shows_only_the_latest_period_by_default(frames, page):
     findings, gradients, indicators = frames
+    # "About this run" names every month the run read; the findings show the latest only.
+    findings_part = page.split('id="about-run"')[0]
     # the earlier month is named only to say how a gap moved since
-    findings_part = re.sub(r"(wider than|narrower than|about the same as) in 2024-02", "", page)
+    findings_part = re.sub(
+        r"(wider than|narrower than|about the same as) in 2024-02", "", findings_part
+    )
     assert "Period: 2024-03" in page and "2024-02" not in findings_part
     rtt = findings["indicator"] == "rtt_18w"
     older = render_find_report(findings[rtt], gradients, indicators, period="2024-02")
@@ -192,7 +197,7 @@ def test_report_can_rank_gaps_over_every_period(frames):
     rtt = findings.loc[findings["indicator"] == "rtt_18w"]
     page = render_find_report(rtt, gradients, indicators, rank_all_periods=True)
     top = page.split('id="top-gaps"')[1].split("</section>")[0]
-    sentences = _outline(top).li_texts
+    sentences = _outline(top.split('<ol class="findings">')[1]).li_texts
     expected = top_gaps(rtt, 10, period=None)
     assert [s.split(":")[0] for s in sentences] == expected["period"].tolist()
     # each gap once (its latest significant month), never the same gap month after month

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -228,3 +230,29 @@ def test_latest_alerts_keep_each_indicators_latest_month_only() -> None:
                       "people": [900.0, np.nan, 20.0]})  # fmt: skip
     s = pd.DataFrame({"indicator": ["x", "y"], "latest_period": ["2024-02", "2024-01"]})
     assert latest_alerts(a, s)["kind"].tolist() == ["new_inequality", "closes"]
+
+
+def test_each_indicators_charts_are_collapsed_below_the_alerts(results: dict[str, Any]) -> None:
+    text: str = results["text"]
+    body = text.split("<main>")[1]
+    assert body.index('id="alerts"') < body.index('<nav aria-label="Contents">')
+    section = text.split('id="indicator-up"')[1].split("</section>")[0]
+    assert '<details class="detail"><summary>' in section
+    assert "<figure" not in section.split("<details")[0]
+
+
+def test_synthetic_history_gets_a_banner_and_about_this_run_in_words(
+    results: dict[str, Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "results"
+    shutil.copytree(results["out"], out)
+    manifest_file = out / "monitor" / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest["dataset"] = {"name": "Synthetic North West London (scale 0.01, seed 1)"}
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    text = render_monitor_report(out).read_text(encoding="utf-8")
+    assert 'class="banner"' in text.split("</header>")[0]
+    about = text.split('id="about-run"')[1].split("</section>")[0]
+    assert "Data: Synthetic North West London (scale 0.01, seed 1)" in about
+    assert '<details class="raw">' in about
+    assert 'class="banner"' not in results["text"]
