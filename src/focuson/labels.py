@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from focuson.data.reference.ethnicity import NHS_ETHNIC_CATEGORY_GROUPS, NHS_ETHNIC_CATEGORY_NAMES
@@ -270,15 +271,21 @@ def _mapped(values: pd.Series, label: Callable[[str], str]) -> pd.Series:
 def _pair_mapped(
     dimensions: pd.Series, groups: pd.Series, label: Callable[[str, str], str]
 ) -> pd.Series:
-    """``label(d, g)`` for each distinct pair, mapped onto the rows (missing stays missing)."""
-    keys = dimensions.astype("string") + _JOIN + groups.astype("string")
-    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
-    names = [label(*str(u).split(_JOIN, 1)) for u in uniques]
-    out = pd.array([*names, pd.NA], dtype="string")
-    return pd.Series(out[codes], index=groups.index, dtype="string")
+    """``label(d, g)`` for each distinct pair, mapped onto the rows (missing stays missing).
 
-
-_JOIN = "\x1f"  # joins a dimension and a group into one key; in neither
+    Pairs are told apart by whole-number codes: no text is built per row.
+    """
+    d_codes, d_names = pd.factorize(dimensions, use_na_sentinel=True)
+    g_codes, g_names = pd.factorize(groups, use_na_sentinel=True)
+    width = max(len(g_names), 1)
+    missing = (d_codes < 0) | (g_codes < 0)
+    pairs = np.where(missing, -1, d_codes.astype(np.int64) * width + g_codes)
+    codes, uniques = pd.factorize(pairs)
+    names = [
+        pd.NA if u < 0 else label(str(d_names[u // width]), str(g_names[u % width]))
+        for u in uniques.tolist()
+    ]
+    return pd.Series(pd.array(names, dtype="string")[codes], index=groups.index, dtype="string")
 
 
 #: Label columns :func:`label_columns` adds, each beside the code column it labels.
@@ -327,8 +334,7 @@ def label_columns(frame: pd.DataFrame, indicators: pd.DataFrame | None = None) -
         titles: Mapping[object, object] = {}
         if indicators is not None and {"id", "title"} <= set(indicators.columns):
             titles = dict(zip(indicators["id"], indicators["title"], strict=True))
-        ids = out["indicator"]
-        labels["indicator"] = ids.map(titles).where(ids.map(titles).notna(), ids).astype("string")
+        labels["indicator"] = _mapped(out["indicator"], lambda i: str(titles.get(i, i)))
     if "dimension" in out:
         labels["dimension"] = _mapped(out["dimension"], dimension_label)
     if "measure" in out:
