@@ -209,7 +209,7 @@ class _Audit:
             up_level = np.where(small, self.rule.suppress_to, true + 1)
             down_level = np.where(small, self.rule.suppress_from, true - 1)
             need = hidden & counted & ~np.concatenate([np.zeros(C, dtype=bool), known & S])
-            up_ok, down_ok, binding = self._certify(solver, need, up_level, down_level,
+            up_ok, down_ok, binding = self._certify(solver, need, small, up_level, down_level,
                                                     certified_up, certified_down)  # fmt: skip
             certified_up |= up_ok
             certified_down |= down_ok
@@ -258,6 +258,7 @@ class _Audit:
         self,
         solver: SettingSolver,
         need: np.ndarray,
+        small: np.ndarray,
         up_level: np.ndarray,
         down_level: np.ndarray,
         done_up: np.ndarray,
@@ -278,8 +279,15 @@ class _Audit:
         # at its level), the direction drawn at random where both are open, so that counts that
         # share a relation take turns. Stops when a round certifies little.
         rng = np.random.default_rng(0)
+        can_fall = down_level >= 0  # a hidden 0 can only be shown not pinned by rising
+
+        def still_open() -> tuple[np.ndarray, np.ndarray]:
+            # A primary count needs both ends; any other, either (a move of one either way).
+            either = ~small & (up_ok | down_ok)
+            return need & ~up_ok & ~either, need & ~down_ok & ~either & can_fall
+
         for _ in range(8):
-            open_up, open_down = need & ~up_ok, need & ~down_ok
+            open_up, open_down = still_open()
             n_open = int(open_up.sum() + open_down.sum())
             if n_open == 0:
                 return up_ok, down_ok, binding
@@ -291,12 +299,13 @@ class _Audit:
             x = solver.solve(cost, cap=cap, floor=floor)
             self.programmes += 1
             take(x)
-            if n_open - int((need & ~up_ok).sum() + (need & ~down_ok).sum()) < max(2, n_open // 8):
+            left_up, left_down = still_open()
+            if n_open - int(left_up.sum() + left_down.sum()) < max(2, n_open // 8):
                 break
         # What is still open: one programme each (each solution may certify others too).
         for sense, ok in ((-1.0, up_ok), (1.0, down_ok)):
-            for j in np.flatnonzero(need & ~ok):
-                if ok[j]:
+            for j in np.flatnonzero(need & ~ok & (can_fall if sense > 0 else True)):
+                if ok[j] or (not small[j] and (up_ok[j] or down_ok[j])):
                     continue
                 cost = np.zeros(need.size)
                 cost[j] = sense
