@@ -9,6 +9,8 @@ missing=()
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Liberation Sans has Arial's metrics: chart labels sized for Arial fit where Chromium draws them.
+[ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
