@@ -352,9 +352,9 @@ def gap_alerts(
         same = pd.Series(np.where(ratio, "the same rate", "no different"), index=hit.index)
         words = pd.Series(np.where(ratio, times, diff), index=hit.index)
         at_zero = np.where(ratio, np.round(v, 2) == 1.0, np.round(v, 1) == 0.0)
+        if than is None:  # the average: "no gap on average"
+            return words.mask(at_zero, "no gap")
         words = words.mask(at_zero, same)
-        if than is None:
-            return words
         link = np.where(
             at_zero, np.where(ratio, " as ", " from "), np.where(ratio, " the rate of ", " than ")
         )

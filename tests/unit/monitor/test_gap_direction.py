@@ -159,3 +159,10 @@ def test_the_gap_chart_colours_the_concerning_point_as_a_concern() -> None:
     assert IMPROVEMENT not in spec or any(
         r["point_type"] == "special_cause_improvement" for r in data[0]
     )
+
+
+def test_a_gap_whose_average_is_no_gap_says_so() -> None:
+    # two points ahead for 16 months, four behind for 8: no gap on average
+    _, alert = _judge(_gap("ethnicity_difference", 2.0, -4.0, "Black"), "higher_is_better")
+    assert "4.0 percentage points lower than everyone else (worse for them" in alert["sentence"]
+    assert "against no gap on average" in alert["sentence"]
