@@ -67,8 +67,13 @@ def test_a_gap_moving_against_the_group_is_a_concern_whatever_side_it_started(
     # The case: the Mixed group was slightly ahead of everyone else on average, then
     # fell 8 points behind. It was coloured "improvement" because the history's mean was above
     # zero; it is a concern, as the group's own level series says.
-    point, alert = _judge(_gap("ethnicity_difference", before, after, "Mixed"), polarity)
+    gaps = _gap("ethnicity_difference", before, after, "Mixed")
+    point, alert = _judge(gaps, polarity)
     assert point == "special_cause_concern"
+    # the icon agrees: concerning variation, low for a falling gap, high for a rising one
+    _, series = spc_gaps(gaps, _indicators(polarity))
+    low = polarity == "higher_is_better"
+    assert series["variation_icon"].tolist() == ["concern_low" if low else "concern_high"]
     assert alert["kind"] == "widens"
     words = "lower" if polarity == "higher_is_better" else "higher"
     assert (
