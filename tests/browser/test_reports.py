@@ -120,3 +120,25 @@ def test_first_view_shows_ten_gaps_when_there_are_more(
         page.close()
     assert listed == 10
     assert in_view == 10, f"only {in_view} of the 10 biggest gaps on the first screen"
+
+
+def test_an_alert_link_opens_its_collapsed_chart(browser: Any, reports: dict[str, Path]) -> None:
+    page = _open(browser, reports["monitor"], "laptop")
+    try:
+        links = page.locator('section[aria-labelledby="alerts"] ol a')
+        assert links.count() >= 1, "the demo's monitoring report has no alerts"
+        target = str(links.first.get_attribute("href"))[1:]
+        assert not page.evaluate(
+            f"() => document.getElementById('{target}').closest('details').open"
+        )
+        links.first.click()
+        page.wait_for_timeout(200)
+        shown = page.evaluate(
+            f"""() => {{ const f = document.getElementById('{target}');
+                        const r = f.getBoundingClientRect();
+                        return f.closest('details').open && r.height > 0
+                               && r.top < window.innerHeight; }}"""
+        )
+    finally:
+        page.close()
+    assert shown, f"the alert's link did not open and show chart {target}"

@@ -3,6 +3,11 @@
 Every report is one self-contained page: CSS in a ``<style>`` element and every chart an inline
 ``<svg>`` rendered offline (:func:`focuson.charts.spec_to_svg`), with a text alternative. It
 loads nothing: no CDN, fonts, images or scripts.
+
+On a phone, every table and chart sits in a focusable, named region that scrolls sideways
+(``tabindex="0"``, ``role="region"``, ``aria-label``), and a chart shrinks with the page only as
+far as keeps its text at 11 px or more (:func:`readable_chart`). A print stylesheet keeps the
+summary: collapsed details, the contents and the raw manifest are left out.
 """
 
 from __future__ import annotations
@@ -281,6 +286,9 @@ def synthetic_banner(manifest: Mapping[str, Any] | None) -> str:
     )
 
 
+_ENGINE_NAMES = {"duckdb": "DuckDB", "pyspark": "PySpark", "postgres": "PostgreSQL"}
+
+
 def _about_sentences(manifest: Mapping[str, Any], months: Sequence[str]) -> list[str]:
     """The words of "About this run": data, months, catalogue, engine, code version."""
     out = []
@@ -314,7 +322,8 @@ def _about_sentences(manifest: Mapping[str, Any], months: Sequence[str]) -> list
         out.append(text + ".")
     engine = manifest.get("engine")
     if isinstance(engine, Mapping) and engine.get("name"):
-        out.append(f"Counted by the {engine['name']} engine.")
+        shown = _ENGINE_NAMES.get(str(engine["name"]), str(engine["name"]))
+        out.append(f"Counted by the {shown} engine.")
     if manifest.get("focuson_version"):
         out.append(f"Code: focuson version {manifest['focuson_version']}.")
     if manifest.get("created"):

@@ -4,11 +4,15 @@ The page holds everything inline: CSS in a ``<style>`` element and every chart a
 ``<svg>`` rendered offline by :func:`focuson.charts.to_svg`. It loads nothing (no CDN, fonts,
 images or scripts), so it can be e-mailed, archived, or opened on a machine with no network.
 
-Layout: a title; "The 10 biggest gaps" (significant findings where a group does worse than its
-reference, ranked by people affected, each with a plain-English sentence); then per indicator the
-value by IMD decile with its confidence intervals and the SII line, by ethnicity, age and sex, a
-funnel plot of boroughs, the summary measures of inequality and the indicator's ranked findings;
-then what the run was (the manifest).
+Layout: a title, and a banner when the data are synthetic; "The 10 biggest gaps" (significant
+findings where a group does worse than its reference, ranked by people affected), one line each so
+that all ten fit a laptop's first screen, then each in a plain-English sentence; then per
+indicator its period and overall value, and, collapsed below (``<details>``, no script needed),
+the value by IMD decile with its confidence intervals and the SII line, by ethnicity, age and sex,
+a funnel plot of boroughs (outliers named), the summary measures of inequality and the indicator's
+ranked findings; a breakdown whose every cell is suppressed is said in a sentence instead. Last,
+"About this run" in words, with the raw manifest one click away. Printed, the page is a short
+summary: the banner, the ten gaps and "About this run" (the print stylesheet drops the rest).
 
 Accessibility (WCAG 2.2 AA): ``lang="en"``, one ``<h1>`` and headings in order, each chart a
 ``<figure>`` with a ``<figcaption>`` and a text alternative (``role="img"``, ``aria-label`` and

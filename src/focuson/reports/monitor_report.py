@@ -209,6 +209,13 @@ class _Report:
                           "these results.</p>")  # fmt: skip
             self.drawn.add(anchor)
             return
+        if not np.isfinite(pd.to_numeric(pts["value"], errors="coerce").to_numpy(float)).any():
+            # Every month withheld (too few people): a sentence, not an empty chart.
+            self.page.add(f'<p class="note" id="{e(anchor)}">Every month of the '
+                          f"{e(in_sentence(name))} series is withheld to protect privacy (too "
+                          "few people), so there is nothing to draw.</p>")  # fmt: skip
+            self.drawn.add(anchor)
+            return
         variation, assurance = self.icons(indicator, kind, about, group)
         target = finite_or_none(ind.get("target")) if kind == "level" else None
         reference = _NEUTRAL.get(about, 0.0) if kind == "gap" else None

@@ -16,7 +16,7 @@ import pytest
 
 from focuson.monitor.alerts import chart_anchor
 from focuson.reports import write_find_report
-from focuson.reports.monitor_report import latest_alerts, render_monitor_report
+from focuson.reports.monitor_report import latest_alerts, monitor_page, render_monitor_report
 from focuson.runs.monitor import MonitorRun, monitor_aggregates
 
 MONTHS = [f"{2023 + m // 12}-{m % 12 + 1:02d}" for m in range(24)]
@@ -256,3 +256,20 @@ def test_synthetic_history_gets_a_banner_and_about_this_run_in_words(
     assert "Data: Synthetic North West London (scale 0.01, seed 1)" in about
     assert '<details class="raw">' in about
     assert 'class="banner"' not in results["text"]
+
+
+def test_a_series_with_every_month_withheld_is_a_sentence_not_an_empty_chart(
+    results: dict[str, Any],
+) -> None:
+    where = results["out"] / "monitor"
+    names = ("spc_levels", "spc_gaps", "series", "alerts", "indicators")
+    tables = {name: pd.read_parquet(where / f"{name}.parquet") for name in names}
+    levels = tables["spc_levels"].copy()
+    overall = (levels["indicator"] == "up") & (levels["dimension"] == "overall")
+    assert overall.any()
+    levels.loc[overall, ["value", "mean", "lower", "upper"]] = np.nan
+    text = monitor_page({**tables, "spc_levels": levels})
+    section = text.split('id="indicator-up"')[1].split("</section>")[0]
+    overall_part = section.split("<h3>Overall level</h3>")[1].split("<h3>")[0]
+    assert "series is withheld to protect privacy" in overall_part
+    assert "<figure" not in overall_part

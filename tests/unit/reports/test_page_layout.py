@@ -77,7 +77,7 @@ def test_about_this_run_is_in_words_with_the_raw_manifest_one_click_away(frames)
     assert "2 tables, 3,345 rows in all" in words
     assert "Months: 2024-02 to 2024-03 (2 in all)." in words
     assert "Indicator catalogue: focuson default catalogue, 2 indicators." in words
-    assert "Counted by the duckdb engine." in words
+    assert "Counted by the DuckDB engine." in words
     assert "Code: focuson version 9.8.7." in words
     assert '<details class="raw"><summary>' in about and "<dt>inputs</dt>" in about
 
