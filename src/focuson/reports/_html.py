@@ -81,6 +81,8 @@ MIN_CHART_TEXT_PX = 11
 
 _SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)"')
 _FONT_SIZE = re.compile(r'font-size="([0-9.]+)px"')
+_SYMBOL_GROUP = re.compile(r'(<g class="mark-symbol role-mark[^"]*"[^>]*>)(.*?)</g>', re.S)
+_PATH = re.compile(r"<path\b([^>]*?)/>")
 
 SUPPRESSED = '<span class="suppressed">suppressed</span>'
 
@@ -122,7 +124,7 @@ class Page:
 
     pool: Executor
     parts: list[str] = field(default_factory=list)
-    charts: list[tuple[Future[str], str]] = field(default_factory=list)
+    charts: list[tuple[Future[str], str, tuple[str, ...]]] = field(default_factory=list)
 
     def add(self, *chunks: str) -> None:
         self.parts.extend(chunks)
@@ -135,11 +137,14 @@ class Page:
         caption: str,
         figure_id: str | None = None,
         extra: str = "",
+        point_names: Sequence[str] = (),
     ) -> None:
         """A ``<figure>`` holding the chart (text alternative ``label``), ``extra`` HTML
-        below it and the caption; its ``id`` is ``figure_id`` or ``figure-<n>``."""
+        below it and the caption; its ``id`` is ``figure_id`` or ``figure-<n>``. Each of the
+        chart's points is named by ``point_names`` in data order (:func:`name_points`)."""
         spec = chart.to_dict(validate=False)
-        self.charts.append((self.pool.submit(spec_to_svg, spec), label))
+        future = self.pool.submit(spec_to_svg, spec)
+        self.charts.append((future, label, tuple(point_names)))
         n = len(self.charts)
         self.add(
             f'<figure id="{e(figure_id or f"figure-{n}")}">',
@@ -152,11 +157,41 @@ class Page:
     def html(self) -> str:
         inline = {
             placeholder(n): readable_chart(
-                inline_svg(svg.result(), label=label, id_prefix=f"chart-{n}"), n
+                inline_svg(name_points(svg.result(), names), label=label, id_prefix=f"chart-{n}"),
+                n,
             )
-            for n, (svg, label) in enumerate(self.charts, start=1)
+            for n, (svg, label, names) in enumerate(self.charts, start=1)
         }
         return "\n".join(inline.get(part, part) for part in self.parts) + "\n"
+
+
+def name_points(svg: str, names: Sequence[str]) -> str:
+    """Give each point of the chart's point layer a ``<title>``: its name shows on hover.
+
+    The static SVG carries no Vega tooltips, so the points are named here, in data order (the
+    order Vega draws them). The layer is the one point (``mark-symbol``) group with exactly as
+    many points as names; without one, the SVG is returned as it was.
+
+    >>> svg = '<svg><g class="mark-symbol role-mark"><path d="a"/><path d="b"/></g></svg>'
+    >>> name_points(svg, ["Brent", "Ealing & Acton"])
+    '<svg><g class="mark-symbol role-mark"><path d="a"><title>Brent</title></path><path \
+d="b"><title>Ealing &amp; Acton</title></path></g></svg>'
+    """
+    if not names:
+        return svg
+    for group in _SYMBOL_GROUP.finditer(svg):
+        paths = _PATH.findall(group.group(2))
+        if len(paths) != len(names):
+            continue
+        titled = [
+            f"<path{attrs}><title>{e(name)}</title></path>"
+            for attrs, name in zip(paths, names, strict=True)
+        ]
+        pieces = _PATH.split(group.group(2))
+        # split() leaves the text between paths at even places, each path's attributes at odd
+        body = "".join(titled[i // 2] if i % 2 else piece for i, piece in enumerate(pieces))
+        return svg[: group.start(2)] + body + svg[group.end(2) :]
+    return svg
 
 
 def readable_chart(svg: str, n: int) -> str:

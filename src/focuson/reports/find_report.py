@@ -494,6 +494,10 @@ def _render_funnel(page: _Page, rows: pd.DataFrame, ind: Mapping[str, Any], peri
                 f"{title} by borough, {period}. Points outside the funnel differ from the "
                 "average by more than chance alone would explain."
             ),
+            point_names=[
+                f"{r['group']}: {fmt_value(r['value'], unit)}, {r['position'].lower()}"
+                for r in _records(data.points)
+            ],
         )
     page.add(
         _table(

@@ -118,6 +118,17 @@ def test_funnel_outliers_are_named_on_the_chart(frames):
     funnel = page.split('id="indicator-rtt-18w"')[1].split("<h3>Boroughs</h3>")[1]
     chart = funnel.split("</svg>")[0]
     assert re.search(r"<text[^>]*>Brent</text>", chart)
+    # every point is named (its title shows on hover), in the order Vega drew them
+    titles = re.findall(r"<path\b[^>]*><title>([^<]*)</title></path>", chart)
+    assert sorted(t.split(":")[0] for t in titles) == sorted(
+        ["Brent", "Ealing", "Harrow", "Hounslow", "Hillingdon", "Westminster"]
+    )
+    brent = next(t for t in titles if t.startswith("Brent"))
+    assert brent.startswith("Brent: 5.0%, ") and "within" not in brent.lower()
+    # the point named Brent is the one drawn lowest (largest y): 5% is far below the rest
+    points = re.findall(r"<path\b[^>]*translate\(([0-9.]+),([0-9.]+)\)[^>]*><title>([^<]*)<", chart)
+    lowest = max(points, key=lambda p: float(p[1]))
+    assert lowest[2] == brent
 
 
 def test_a_print_stylesheet_keeps_the_summary_and_drops_the_detail(frames):
