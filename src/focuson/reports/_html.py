@@ -68,7 +68,9 @@ details.detail > summary { font-size: 1.1rem; padding: 0.25rem 0; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   nav, .no-print, details.detail, details.raw { display: none; }
-  h2 { break-after: avoid; margin-top: 1rem; }
+  h1 { font-size: 18pt; } h2 { font-size: 13pt; border-top-width: 2px; padding-top: 0.2rem; }
+  h3 { font-size: 11pt; } h2, h3 { break-after: avoid; margin: 0.75rem 0 0.25rem; }
+  p { margin: 0.25rem 0; }
   figure, tr, li { break-inside: avoid; }
   .table-wrap, .chart-wrap { overflow: visible; }
   .banner { border: 2px solid #000; }
