@@ -65,7 +65,7 @@ def test_monitor_postgres_without_an_address_says_what_to_pass(tmp_path):
         app, ["monitor", str(tmp_path), "--out", str(tmp_path / "o"), "--engine", "postgres"]
     )
     assert result.exit_code == 2
-    assert "--engine-url" in result.stdout
+    assert "--engine-url" in result.output
 
 
 def _warehouse(postgres_url, name):
@@ -128,7 +128,7 @@ def test_find_in_postgres_tables_gives_the_findings_of_the_files(tmp_path, postg
     target.disconnect()
     assert broken.exit_code == 2
     assert "PostgreSQL table rtt_pathways, column clock_stop: expected a date on or after" in (
-        " ".join(broken.stdout.split())
+        " ".join(broken.output.split())
     )
     assert not (tmp_path / "bad" / "findings.parquet").exists()
 
@@ -136,7 +136,7 @@ def test_find_in_postgres_tables_gives_the_findings_of_the_files(tmp_path, postg
 def test_find_needs_data_or_in_engine_but_not_both(tmp_path):
     neither = runner.invoke(app, ["find", "--out", str(tmp_path / "o")])
     assert neither.exit_code == 2
-    assert "Where are the tables?" in neither.stdout
+    assert "Where are the tables?" in neither.output
     both = runner.invoke(app, ["find", str(tmp_path), "--out", str(tmp_path / "o"), "--in-engine"])
     assert both.exit_code == 2
-    assert "not both" in both.stdout
+    assert "not both" in both.output
