@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from focuson.labels import IMD_DIMENSIONS, dimension_label, group_label
+from focuson.labels import dimension_label, group_label, imd_group_label
 
 
 def finite_or_none(value: object) -> float | None:
@@ -31,7 +31,6 @@ def finite_or_none(value: object) -> float | None:
 
 
 SEX_NAMES = {"F": "females", "M": "males", "U": "people whose sex was not known"}
-_ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 _REST = re.compile(r"except|excluding|rest|other than|everyone else|^not |^all but", re.I)
 _UNKNOWN = re.compile(r"not (stated|known)|unknown", re.I)
 
@@ -47,25 +46,8 @@ def dimension_name(dimension: str) -> str:
 
 def _imd_place(dimension: str, group: str) -> str | None:
     """``"the most deprived fifth of areas"`` for IMD quintile 1, None if not an IMD group."""
-    if dimension not in IMD_DIMENSIONS:
-        return None
-    share, n = IMD_DIMENSIONS[dimension]
-    try:
-        q = int(str(group).strip())
-    except ValueError:
-        return None
-    if not 1 <= q <= n:
-        return None
-    if q == 1:
-        return f"the most deprived {share} of areas"
-    if q == n:
-        return f"the least deprived {share} of areas"
-    if n % 2 == 1 and q == (n + 1) // 2:
-        return f"the middle {share} of areas"
-    if q <= n // 2:
-        return f"the {_ORDINALS.get(q, f'{q}th')} most deprived {share} of areas"
-    rank = n + 1 - q
-    return f"the {_ORDINALS.get(rank, f'{rank}th')} least deprived {share} of areas"
+    label = imd_group_label(dimension, group)
+    return None if label is None else f"the {label[0].lower()}{label[1:]} of areas"
 
 
 def _people(dimension: str, group: str) -> str:
