@@ -7,11 +7,18 @@ Works from aggregated series (counts and denominators by period and group), neve
 'Improved'
 """
 
+from focuson.study.plan import Plan, PlanError, PlanRecord, freeze, plan_hash, read_plan
 from focuson.study.verdict import StudyVerdict, Verdict, judge, study_verdict
 
 __all__ = [
+    "Plan",
+    "PlanError",
+    "PlanRecord",
     "StudyVerdict",
     "Verdict",
+    "freeze",
     "judge",
+    "plan_hash",
+    "read_plan",
     "study_verdict",
 ]
