@@ -8,6 +8,7 @@ Works from aggregated series (counts and denominators by period and group), neve
 """
 
 from focuson.study.plan import Plan, PlanError, PlanRecord, freeze, plan_hash, read_plan
+from focuson.study.power import its_level_se, its_mde, mde_proportion, power_statement
 from focuson.study.verdict import StudyVerdict, Verdict, judge, study_verdict
 
 __all__ = [
@@ -17,8 +18,12 @@ __all__ = [
     "StudyVerdict",
     "Verdict",
     "freeze",
+    "its_level_se",
+    "its_mde",
     "judge",
+    "mde_proportion",
     "plan_hash",
+    "power_statement",
     "read_plan",
     "study_verdict",
 ]

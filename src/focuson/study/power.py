@@ -1,0 +1,254 @@
+"""Power first: the minimum detectable effect (MDE) of a Study, before the test starts.
+
+MDE at 80% power, two-sided alpha 0.05, is (z_0.975 + z_0.80) x SE = 2.80 x SE (evaluation.md
+section 7; Bloom 1995, Evaluation Review 19:547), with the SE from pre-period data:
+
+- proportions in independent cells: SE = sqrt(cells x p(1 - p) / n), with 2 cells for a
+  difference, 4 for a difference-in-differences or a gap change within one area, and 8 for a gap
+  change with a comparison area (each extra difference doubles the variance);
+- an interrupted time series level change (segmented regression, Wagner et al. 2002): the OLS
+  standard error of the level term, sigma x sqrt([(X'X)^-1 X' R X (X'X)^-1]_jj), where R is the
+  AR(1) correlation matrix of the residuals (R = I when they are independent);
+- units in clusters: multiply the variance by the design effect 1 + (m - 1) ICC.
+
+>>> round(100 * float(mde_proportion(0.6, 1000)), 1)
+6.1
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.stats import norm
+
+FloatArray = NDArray[np.float64]
+
+#: Independent cells whose variances add up in each comparison (section 7).
+CELLS: dict[str, int] = {"difference": 2, "did": 4, "gap": 4, "gap_with_comparison": 8}
+
+Comparison = Literal["difference", "did", "gap", "gap_with_comparison"]
+Coding = Literal["t-t0", "t-t0+1"]
+
+
+def mde_multiplier(alpha: float = 0.05, power: float = 0.8) -> float:
+    """z_(1 - alpha/2) + z_power: 2.8016 for alpha 0.05 and 80% power.
+
+    >>> round(mde_multiplier(), 4)
+    2.8016
+    """
+    if not (0 < alpha < 1 and 0 < power < 1):
+        raise ValueError("alpha and power must lie strictly between 0 and 1, e.g. 0.05 and 0.8.")
+    return float(norm.ppf(1 - alpha / 2) + norm.ppf(power))
+
+
+def mde_proportion(
+    p: ArrayLike,
+    n: ArrayLike,
+    *,
+    comparison: Comparison = "difference",
+    design_effect: ArrayLike = 1.0,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> FloatArray:
+    """MDE of a comparison of proportions in cells of ``n`` people each (same units as ``p``).
+
+    Parameters
+    ----------
+    p : array_like
+        Expected proportion, between 0 and 1 (the pre-period value).
+    n : array_like
+        People per cell per period (for a quintile gap, the people in one quintile).
+    comparison : {"difference", "did", "gap", "gap_with_comparison"}
+        2, 4, 4 or 8 independent cells (:data:`CELLS`).
+    design_effect : array_like
+        Variance inflation for clustering, e.g. from :func:`design_effect`.
+
+    Examples
+    --------
+    >>> np.round(100 * mde_proportion(0.6, [1000, 5000], comparison="gap"), 1).tolist()
+    [8.7, 3.9]
+    """
+    pa = np.asarray(p, dtype=float)
+    na = np.asarray(n, dtype=float)
+    if np.any((pa <= 0) | (pa >= 1)) or np.any(na <= 0):
+        raise ValueError("p must lie strictly between 0 and 1 and n must be positive.")
+    cells = CELLS[comparison]
+    se = np.sqrt(cells * pa * (1 - pa) / na * np.asarray(design_effect, dtype=float))
+    return np.asarray(mde_multiplier(alpha, power) * se, dtype=float)
+
+
+def design_effect(m: ArrayLike, icc: ArrayLike) -> FloatArray:
+    """Kish's design effect 1 + (m - 1) ICC for clusters of ``m`` people.
+
+    >>> float(design_effect(101, 0.01))
+    2.0
+    """
+    return np.asarray(1 + (np.asarray(m, dtype=float) - 1) * np.asarray(icc, dtype=float))
+
+
+def its_design(
+    n_pre: int,
+    n_post: int,
+    *,
+    fourier_pairs: int = 0,
+    first_month: int = 1,
+    coding: Coding = "t-t0",
+) -> FloatArray:
+    """Segmented-regression design matrix: 1, t, post, tsince, then sin/cos pairs.
+
+    ``t`` = 1..n; ``post`` = 1 from the first post period t0; ``tsince`` = (t - t0) x post
+    (``coding="t-t0"``, so ``post`` is the change at t0) or (t - t0 + 1) x post. Fourier pair k
+    is sin and cos of 2 pi k month / 12, months counted from ``first_month`` of the first point.
+
+    >>> its_design(2, 2)[:, 2:4].tolist()
+    [[0.0, 0.0], [0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]
+    """
+    if n_pre < 2 or n_post < 1:
+        raise ValueError("An interrupted time series needs at least 2 pre and 1 post points.")
+    n = n_pre + n_post
+    t = np.arange(1, n + 1, dtype=float)
+    post = (t > n_pre).astype(float)
+    tsince = np.where(post > 0, t - (n_pre + 1) + (1 if coding == "t-t0+1" else 0), 0.0)
+    cols = [np.ones(n), t, post, tsince]
+    month = (t - 1 + (first_month - 1)) % 12 + 1
+    for k in range(1, fourier_pairs + 1):
+        cols += [np.sin(2 * np.pi * k * month / 12), np.cos(2 * np.pi * k * month / 12)]
+    return np.column_stack(cols)
+
+
+def _level_variance_polynomial(x: FloatArray, j: int) -> FloatArray:
+    """Coefficients a_k with Var(beta_j) / sigma^2 = sum_k rho^k a_k under AR(1) residuals.
+
+    X'RX = sum_k rho^k (sum_i x_i x_(i+k)' + its transpose, once for k = 0); only the j-th
+    diagonal element of the sandwich is needed, so a_k = c' (lag-k cross products) c with
+    c = (X'X)^-1 e_j, i.e. a_k = 2 sum_i u_i u_(i+k) (a_0 = sum u_i^2) with u = X c.
+    """
+    c = np.linalg.solve(x.T @ x, np.eye(x.shape[1])[:, j])
+    u = x @ c
+    n = len(u)
+    full = np.correlate(u, u, mode="full")[n - 1 :]  # sum_i u_i u_(i+k), k = 0..n-1
+    full[1:] *= 2
+    return np.asarray(full)
+
+
+def its_level_se(
+    n_pre: int,
+    n_post: int,
+    *,
+    sigma: ArrayLike = 1.0,
+    rho: ArrayLike = 0.0,
+    fourier_pairs: int = 0,
+    first_month: int = 1,
+    coding: Coding = "t-t0",
+) -> FloatArray:
+    """Standard error of the ITS level change for residual SD ``sigma`` and AR(1) ``rho``.
+
+    The variance of the OLS estimate under AR(1) residuals (not the naive iid one), for any
+    number of series at once (``sigma`` and ``rho`` broadcast).
+
+    Examples
+    --------
+    >>> round(float(its_level_se(24, 24)), 2), round(float(its_level_se(12, 12)), 2)
+    (0.58, 0.82)
+    >>> round(float(its_level_se(24, 24, rho=0.5) ** 2 / its_level_se(24, 24) ** 2), 1)
+    2.3
+    """
+    x = its_design(
+        n_pre, n_post, fourier_pairs=fourier_pairs, first_month=first_month, coding=coding
+    )
+    a = _level_variance_polynomial(x, 2)
+    r = np.asarray(rho, dtype=float)
+    if np.any(np.abs(r) >= 1):
+        raise ValueError("The autocorrelation rho must lie strictly between -1 and 1.")
+    powers = r[..., None] ** np.arange(len(a))
+    return np.asarray(np.asarray(sigma, dtype=float) * np.sqrt(powers @ a), dtype=float)
+
+
+def its_mde(
+    pre: ArrayLike,
+    n_post: int,
+    *,
+    fourier_pairs: int = 0,
+    first_month: int = 1,
+    coding: Coding = "t-t0",
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """MDE of an ITS level change from pre-period series (one row per series).
+
+    Fits trend (+ Fourier terms) to each row's pre-period by least squares in one call, takes
+    the residual SD (divisor n - k) and the lag-1 autocorrelation of the residuals (clipped to
+    +/- 0.95; it is biased towards zero in short series, so the MDE is, if anything, optimistic),
+    and returns ``(mde, sigma, rho)``, each with one value per series.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> mde, sigma, rho = its_mde(50 + rng.normal(0, 2, (3, 24)), 24)
+    >>> mde.shape
+    (3,)
+    """
+    y = np.atleast_2d(np.asarray(pre, dtype=float))
+    n_pre = y.shape[1]
+    x_all = its_design(
+        n_pre, n_post, fourier_pairs=fourier_pairs, first_month=first_month, coding=coding
+    )
+    x_pre = x_all[:n_pre][:, [0, 1, *range(4, x_all.shape[1])]]
+    k = x_pre.shape[1]
+    if n_pre <= k + 2:
+        raise ValueError(
+            f"{n_pre} pre-period points are too few to estimate the noise with {k} terms; "
+            "use a longer pre-period (12 or more, 24 with seasonality)."
+        )
+    if not np.all(np.isfinite(y)):
+        raise ValueError("The pre-period series has missing values; fill or shorten it first.")
+    beta, *_ = np.linalg.lstsq(x_pre, y.T, rcond=None)
+    resid = y - (x_pre @ beta).T
+    sigma = np.sqrt((resid**2).sum(axis=1) / (n_pre - k))
+    denom = (resid**2).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = np.where(denom > 0, (resid[:, 1:] * resid[:, :-1]).sum(axis=1) / denom, 0.0)
+    rho = np.clip(rho, -0.95, 0.95)
+    se = its_level_se(
+        n_pre,
+        n_post,
+        sigma=sigma,
+        rho=rho,
+        fourier_pairs=fourier_pairs,
+        first_month=first_month,
+        coding=coding,
+    )
+    return mde_multiplier(alpha, power) * se, sigma, rho
+
+
+def power_statement(
+    mde_overall: float, mde_gap: float, smallest_worthwhile_change: float, *, unit: str = " pp"
+) -> str:
+    """The MDE in words, with a suggestion when the gap change sought is below what is detectable.
+
+    Parameters
+    ----------
+    mde_overall, mde_gap : float
+        MDEs of the overall effect and of the gap, in display units (pp, not fractions).
+    smallest_worthwhile_change : float
+        The plan's smallest worthwhile change in the gap, same units.
+
+    Examples
+    --------
+    >>> power_statement(3.2, 7.9, 5)  # doctest: +NORMALIZE_WHITESPACE
+    'This test can detect 3.2 pp overall and 7.9 pp in the gap; your smallest worthwhile change
+    is 5.0 pp. That is smaller than the test can detect in the gap: consider a longer test, more
+    units, or a process- and insight-led study.'
+    """
+    text = (
+        f"This test can detect {mde_overall:.1f}{unit} overall and {mde_gap:.1f}{unit} in the "
+        f"gap; your smallest worthwhile change is {smallest_worthwhile_change:.1f}{unit}."
+    )
+    if smallest_worthwhile_change < mde_gap:
+        text += (
+            " That is smaller than the test can detect in the gap: consider a longer test, more"
+            " units, or a process- and insight-led study."
+        )
+    return text
