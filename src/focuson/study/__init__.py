@@ -7,17 +7,23 @@ Works from aggregated series (counts and denominators by period and group), neve
 'Improved'
 """
 
+from focuson.study.did import DidEffect, EventStudy, did_2x2, event_study, gap_did, twfe
 from focuson.study.plan import Plan, PlanError, PlanRecord, freeze, plan_hash, read_plan
 from focuson.study.power import its_level_se, its_mde, mde_proportion, power_statement
 from focuson.study.verdict import StudyVerdict, Verdict, judge, study_verdict
 
 __all__ = [
+    "DidEffect",
+    "EventStudy",
     "Plan",
     "PlanError",
     "PlanRecord",
     "StudyVerdict",
     "Verdict",
+    "did_2x2",
+    "event_study",
     "freeze",
+    "gap_did",
     "its_level_se",
     "its_mde",
     "judge",
@@ -26,4 +32,5 @@ __all__ = [
     "power_statement",
     "read_plan",
     "study_verdict",
+    "twfe",
 ]
