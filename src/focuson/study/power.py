@@ -23,13 +23,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import norm
 
+from focuson.study.segments import Coding, its_design
+
 FloatArray = NDArray[np.float64]
 
 #: Independent cells whose variances add up in each comparison (section 7).
 CELLS: dict[str, int] = {"difference": 2, "did": 4, "gap": 4, "gap_with_comparison": 8}
 
 Comparison = Literal["difference", "did", "gap", "gap_with_comparison"]
-Coding = Literal["t-t0", "t-t0+1"]
 
 
 def mde_multiplier(alpha: float = 0.05, power: float = 0.8) -> float:
@@ -86,36 +87,6 @@ def design_effect(m: ArrayLike, icc: ArrayLike) -> FloatArray:
     2.0
     """
     return np.asarray(1 + (np.asarray(m, dtype=float) - 1) * np.asarray(icc, dtype=float))
-
-
-def its_design(
-    n_pre: int,
-    n_post: int,
-    *,
-    fourier_pairs: int = 0,
-    first_month: int = 1,
-    coding: Coding = "t-t0",
-) -> FloatArray:
-    """Segmented-regression design matrix: 1, t, post, tsince, then sin/cos pairs.
-
-    ``t`` = 1..n; ``post`` = 1 from the first post period t0; ``tsince`` = (t - t0) x post
-    (``coding="t-t0"``, so ``post`` is the change at t0) or (t - t0 + 1) x post. Fourier pair k
-    is sin and cos of 2 pi k month / 12, months counted from ``first_month`` of the first point.
-
-    >>> its_design(2, 2)[:, 2:4].tolist()
-    [[0.0, 0.0], [0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]
-    """
-    if n_pre < 2 or n_post < 1:
-        raise ValueError("An interrupted time series needs at least 2 pre and 1 post points.")
-    n = n_pre + n_post
-    t = np.arange(1, n + 1, dtype=float)
-    post = (t > n_pre).astype(float)
-    tsince = np.where(post > 0, t - (n_pre + 1) + (1 if coding == "t-t0+1" else 0), 0.0)
-    cols = [np.ones(n), t, post, tsince]
-    month = (t - 1 + (first_month - 1)) % 12 + 1
-    for k in range(1, fourier_pairs + 1):
-        cols += [np.sin(2 * np.pi * k * month / 12), np.cos(2 * np.pi * k * month / 12)]
-    return np.column_stack(cols)
 
 
 def _level_variance_polynomial(x: FloatArray, j: int) -> FloatArray:

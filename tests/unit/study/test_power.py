@@ -5,13 +5,13 @@ import pytest
 
 from focuson.study.power import (
     design_effect,
-    its_design,
     its_level_se,
     its_mde,
     mde_multiplier,
     mde_proportion,
     power_statement,
 )
+from focuson.study.segments import its_design
 
 
 @pytest.mark.parametrize(
