@@ -10,6 +10,7 @@ Works from aggregated series (counts and denominators by period and group), neve
 from focuson.study.did import DidEffect, EventStudy, did_2x2, event_study, gap_did, twfe
 from focuson.study.plan import Plan, PlanError, PlanRecord, freeze, plan_hash, read_plan
 from focuson.study.power import its_level_se, its_mde, mde_proportion, power_statement
+from focuson.study.synth import SyntheticControl, simplex_weights, synthetic_control
 from focuson.study.verdict import StudyVerdict, Verdict, judge, study_verdict
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "PlanError",
     "PlanRecord",
     "StudyVerdict",
+    "SyntheticControl",
     "Verdict",
     "did_2x2",
     "event_study",
@@ -31,6 +33,8 @@ __all__ = [
     "plan_hash",
     "power_statement",
     "read_plan",
+    "simplex_weights",
     "study_verdict",
+    "synthetic_control",
     "twfe",
 ]
