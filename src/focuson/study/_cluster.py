@@ -126,16 +126,19 @@ def permutation_estimates(
     units: IntArray,
     sets: IntArray,
     which: int,
+    sqrt_weights: FloatArray | None = None,
 ) -> FloatArray:
     """The coefficient ``which`` of the varying regressors for each treated set, all at once.
 
     ``unit_columns(member)`` returns the varying regressors (each N x U) as if unit u alone were
     treated; a set's regressors are sums over its units, so after residualising once on the
     fixed part ``Z`` (Frisch-Waugh-Lovell) each set's normal equations are sums of precomputed
-    cross-products.
+    cross-products. ``Z`` and ``y`` come whitened; ``sqrt_weights`` whitens the varying columns.
     """
     member = indicators(units)
     base = np.stack(unit_columns(member), axis=2)  # N x U x k
+    if sqrt_weights is not None:
+        base = base * sqrt_weights[:, None, None]
     n, n_units, k = base.shape
     flat = base.reshape(n, n_units * k)
     flat = flat - Z @ np.linalg.lstsq(Z, flat, rcond=None)[0]

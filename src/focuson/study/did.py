@@ -22,6 +22,7 @@ Inference (evaluation.md section 4), chosen by ``inference="auto"``:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,6 +39,8 @@ from focuson.study._cluster import (
 
 FloatArray = NDArray[np.float64]
 Inference = Literal["auto", "HC1", "CR1", "CRV3", "wild", "permutation"]
+# fixed design, the varying regressors as if each unit alone were treated, the coefficient wanted
+Permute = tuple[FloatArray, Callable[[FloatArray], list[FloatArray]], int]
 
 MIN_PERMUTATIONS = 20
 FEW_CLUSTERS = 30
@@ -106,7 +109,7 @@ def _infer(
     level: float,
     n_boot: int,
     seed: int,
-    permute: tuple[FloatArray, object, int] | None,
+    permute: Permute | None,
     nested: int = 0,
 ) -> DidEffect:
     n, k = X.shape
@@ -168,7 +171,7 @@ def _permutation(
     col: int,
     units: NDArray[np.intp],
     treated_units: NDArray[np.intp],
-    permute: tuple[FloatArray, object, int],
+    permute: Permute,
     seed: int,
     max_sets: int = 4999,
 ) -> DidEffect:
@@ -176,7 +179,15 @@ def _permutation(
     n_groups = int(units.max()) + 1
     sets, obs = treated_sets(n_groups, treated_units, max_sets, seed)
     sw = np.sqrt(w)
-    est = permutation_estimates(Z * sw[:, None], y * sw, unit_columns, units, sets, which)  # type: ignore[arg-type]
+    est = permutation_estimates(
+        Z * sw[:, None],
+        y * sw,
+        unit_columns,
+        units,
+        sets,
+        which,
+        sw,
+    )
     p = float(np.mean(np.abs(est) >= abs(est[obs]) - 1e-12))
     kind = "permutation" if sets.shape[0] >= MIN_PERMUTATIONS else "descriptive"
     note = (

@@ -234,3 +234,36 @@ def test_event_study_leads_catch_a_pre_trend_and_pass_parallel_trends():
     diverging = y + 1.5 * (unit < 20) * period
     bad = event_study(diverging, unit, period, d)
     assert bad.pretrend_p < 1e-4
+
+
+def test_gap_and_2x2_permutations_keep_the_regression_estimate_and_rank_a_big_effect_first():
+    rng = np.random.default_rng(15)
+    y, unit, period, d, risk, pop = gap_panel(rng, n_units=25, n_treated=1, risk_effect=-6.0)
+    perm = gap_did(y, unit, period, d, risk, weights=pop)
+    assert perm.inference == "permutation" and perm.n_treated_clusters == 1
+    fe_u = (unit[:, None] == np.arange(25)).astype(float)
+    fe_t = (period[:, None] == np.arange(1, 6)).astype(float)
+    X = np.column_stack([fe_u, fe_u * risk[:, None], fe_t, fe_t * risk[:, None], d, d * risk])
+    ref = sm.WLS(y, X, weights=pop).fit().params[-1]
+    assert_allclose(perm.estimate, ref, atol=1e-9)
+    assert perm.p_value == pytest.approx(1 / 25)
+    ref0 = risk == 0
+    treated = (unit < 1).astype(float)[ref0]
+    post = (period >= 3).astype(float)[ref0]
+    two = did_2x2(y[ref0], treated, post, unit=unit[ref0])
+    hc1 = did_2x2(y[ref0], treated, post)
+    assert two.inference == "permutation" and hc1.inference == "HC1"
+    assert_allclose(two.estimate, hc1.estimate, atol=1e-9)
+
+
+def test_gap_crv3_is_the_leave_one_cluster_out_jackknife():
+    rng = np.random.default_rng(16)
+    y, unit, period, d, risk, _ = gap_panel(rng, n_units=8, n_periods=4, n_treated=4)
+    got = gap_did(y, unit, period, d, risk, inference="CRV3")
+    fe_u = (unit[:, None] == np.arange(8)).astype(float)
+    fe_t = (period[:, None] == np.arange(1, 4)).astype(float)
+    a = risk[:, None]
+    X = np.column_stack([fe_u, fe_u * a, fe_t, fe_t * a, d, d * risk])
+    beta = np.linalg.lstsq(X, y, rcond=None)[0][-1]
+    loo = [np.linalg.lstsq(X[unit != c], y[unit != c], rcond=None)[0][-1] for c in range(8)]
+    assert_allclose(got.se, np.sqrt(7 / 8 * np.sum((np.array(loo) - beta) ** 2)), rtol=1e-8)
