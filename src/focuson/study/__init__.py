@@ -7,7 +7,8 @@ Works from aggregated series (counts and denominators by period and group), neve
 'Improved'
 """
 
-from focuson.study.did import DidEffect, EventStudy, did_2x2, event_study, gap_did, twfe
+from focuson.study.did import DidEffect, did_2x2, gap_did, twfe
+from focuson.study.event_study import EventStudy, event_study
 from focuson.study.plan import Plan, PlanError, PlanRecord, freeze, plan_hash, read_plan
 from focuson.study.power import its_level_se, its_mde, mde_proportion, power_statement
 from focuson.study.synth import SyntheticControl, simplex_weights, synthetic_control

@@ -8,7 +8,8 @@ import statsmodels.api as sm
 from numpy.testing import assert_allclose
 
 from focuson.study import _cluster
-from focuson.study.did import did_2x2, event_study, gap_did, twfe
+from focuson.study.did import did_2x2, gap_did, twfe
+from focuson.study.event_study import event_study
 from focuson.study.verdict import study_verdict
 
 
