@@ -9,6 +9,8 @@ Works from aggregated series (counts and denominators by period and group), neve
 
 from focuson.study.did import DidEffect, did_2x2, gap_did, twfe
 from focuson.study.event_study import EventStudy, event_study
+from focuson.study.its import ItsEffect, ItsFit, its
+from focuson.study.its_gap import GapFit, its_gap
 from focuson.study.plan import Plan, PlanError, PlanRecord, freeze, plan_hash, read_plan
 from focuson.study.power import its_level_se, its_mde, mde_proportion, power_statement
 from focuson.study.synth import SyntheticControl, simplex_weights, synthetic_control
@@ -17,6 +19,9 @@ from focuson.study.verdict import StudyVerdict, Verdict, judge, study_verdict
 __all__ = [
     "DidEffect",
     "EventStudy",
+    "GapFit",
+    "ItsEffect",
+    "ItsFit",
     "Plan",
     "PlanError",
     "PlanRecord",
@@ -27,6 +32,8 @@ __all__ = [
     "event_study",
     "freeze",
     "gap_did",
+    "its",
+    "its_gap",
     "its_level_se",
     "its_mde",
     "judge",
