@@ -11,6 +11,7 @@ from focuson.study.did import DidEffect, did_2x2, gap_did, twfe
 from focuson.study.event_study import EventStudy, event_study
 from focuson.study.its import ItsEffect, ItsFit, its
 from focuson.study.its_gap import GapFit, its_gap
+from focuson.study.its_many import ManyFits, its_gap_many, its_many
 from focuson.study.plan import Plan, PlanError, PlanRecord, freeze, plan_hash, read_plan
 from focuson.study.power import its_level_se, its_mde, mde_proportion, power_statement
 from focuson.study.synth import SyntheticControl, simplex_weights, synthetic_control
@@ -22,6 +23,7 @@ __all__ = [
     "GapFit",
     "ItsEffect",
     "ItsFit",
+    "ManyFits",
     "Plan",
     "PlanError",
     "PlanRecord",
@@ -34,7 +36,9 @@ __all__ = [
     "gap_did",
     "its",
     "its_gap",
+    "its_gap_many",
     "its_level_se",
+    "its_many",
     "its_mde",
     "judge",
     "mde_proportion",
