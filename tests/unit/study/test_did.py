@@ -268,3 +268,14 @@ def test_gap_crv3_is_the_leave_one_cluster_out_jackknife():
     beta = np.linalg.lstsq(X, y, rcond=None)[0][-1]
     loo = [np.linalg.lstsq(X[unit != c], y[unit != c], rcond=None)[0][-1] for c in range(8)]
     assert_allclose(got.se, np.sqrt(7 / 8 * np.sum((np.array(loo) - beta) ** 2)), rtol=1e-8)
+
+
+def test_wild_bootstrap_is_reproducible_from_its_seed():
+    rng = np.random.default_rng(17)
+    y, unit, period, d = panel(rng, n_units=12, n_treated=6, effect=0.5, rho=0.5)
+    a = twfe(y, unit, period, d, n_boot=999, seed=3)
+    b = twfe(y, unit, period, d, n_boot=999, seed=3)
+    c = twfe(y, unit, period, d, n_boot=999, seed=4)
+    assert (a.p_value, a.lower, a.upper) == (b.p_value, b.lower, b.upper)
+    assert a.p_value != c.p_value or a.lower != c.lower
+    assert "seed 3" in a.note
