@@ -13,8 +13,12 @@ aggregated series, never patient rows:
 Errors (evaluation.md section 4): ``errors="hac"`` is Newey-West HAC (Bartlett kernel, stated
 lag L, no small-sample correction, Wald z), as statsmodels ``cov_type="HAC"`` and R
 ``sandwich::NeweyWest(fit, lag=L, prewhite=FALSE, adjust=FALSE)``; ``errors="model"`` is the
-model-based covariance (OLS: classical, t(n - k); GLMs: quasi-likelihood, Wald z). The Ljung-Box
-test (``acorr_ljungbox``) on the Pearson residuals is always reported.
+model-based covariance (OLS: classical, t(n - k); GLMs: quasi-likelihood, Wald z);
+``errors="ar1"`` (gaussian only) models AR(1) errors by feasible GLS, statsmodels
+``GLSAR(y, X, rho=1).iterative_fit()`` (Cochrane-Orcutt: the first period is dropped from the
+whitened fit; t intervals), whose intervals held their level better than HAC in short simulated
+series (docs/study.md). The Ljung-Box test (``acorr_ljungbox``) on the Pearson (for ``ar1``, the
+whitened) residuals is always reported.
 
 >>> import numpy as np
 >>> y = 50 + 0.1 * np.arange(48) + 3.0 * (np.arange(48) >= 24)
@@ -39,6 +43,7 @@ from focuson.study.segments import POST, TSINCE, Coding, its_design
 FloatArray = NDArray[np.float64]
 Family = Literal["gaussian", "binomial", "poisson"]
 Errors = Literal["hac", "model"]
+SeriesErrors = Literal["hac", "model", "ar1"]
 Scale = Literal["absolute", "ratio", "odds_ratio"]
 
 
@@ -83,6 +88,7 @@ class ItsFit:
     n_post: int
     coding: Coding
     fourier_pairs: int
+    ar1_rho: float | None
     result: Any = field(repr=False, compare=False)
 
 
@@ -225,7 +231,7 @@ def its(
     fourier_pairs: int = 0,
     first_month: int = 1,
     slope_change: bool = True,
-    errors: Errors = "hac",
+    errors: SeriesErrors = "hac",
     hac_lags: int | None = None,
     coding: Coding = "t-t0",
     ljung_box_lags: int = 12,
@@ -248,7 +254,7 @@ def its(
         Seasonal sin/cos pairs and the calendar month of the first period.
     slope_change : bool
         Include ``tsince`` (level and slope change) or a level change only.
-    errors : {"hac", "model"}
+    errors : {"hac", "model", "ar1"}
     hac_lags : int, optional
         Newey-West lag L; default :func:`newey_west_lags` of the number of periods.
     coding : {"t-t0", "t-t0+1"}
@@ -284,8 +290,15 @@ def its(
     if x.shape[0] <= x.shape[1] + 1:
         raise ValueError(f"{n} periods are too few for a model with {x.shape[1]} terms.")
     lags = newey_west_lags(n) if hac_lags is None else hac_lags
-    resp, kwargs = response(y, den, family, errors)
-    res = fit_model(resp, x, family=family, glm_kwargs=kwargs, errors=errors, hac_lags=lags)
+    rho: float | None = None
+    if errors == "ar1":
+        if family != "gaussian":
+            raise ValueError('errors="ar1" is for gaussian models; use "hac" for counts.')
+        res = sm.GLSAR(y, x, rho=1).iterative_fit(maxiter=50)
+        rho = float(res.model.rho[0])
+    else:
+        resp, kwargs = response(y, den, family, errors)
+        res = fit_model(resp, x, family=family, glm_kwargs=kwargs, errors=errors, hac_lags=lags)
     level = coefficient("level change", res, POST, family)
     slope = coefficient("slope change", res, TSINCE, family) if slope_change else None
     x1 = x[x[:, POST] > 0]
@@ -295,15 +308,25 @@ def its(
         x0[:, TSINCE] = 0
     w = np.full(len(x1), 1 / len(x1))
     average = contrast("average effect over the post-period", res, family, x1, x0, w)
-    resid = np.asarray(res.resid if family == "gaussian" else res.resid_pearson, dtype=float)
+    if errors == "ar1":
+        resid = np.asarray(res.wresid, dtype=float)
+    elif family == "gaussian":
+        resid = np.asarray(res.resid, dtype=float)
+    else:
+        resid = np.asarray(res.resid_pearson, dtype=float)
     lb_lags, lb_p = ljung_box(resid, ljung_box_lags)
+    described = {
+        "hac": f"HAC (Newey-West, Bartlett, L = {lags}, z)",
+        "model": "model",
+        "ar1": f"AR(1) errors by feasible GLS (rho = {rho if rho is not None else 0:.2f}, t)",
+    }
     dispersion = float(res.scale) if family != "gaussian" else float(np.sqrt(res.scale))
     return ItsFit(
         level=level,
         slope=slope,
         average_effect=average,
         family=family,
-        errors=f"HAC (Newey-West, Bartlett, L = {lags}, z)" if errors == "hac" else "model",
+        errors=described[errors],
         hac_lags=lags if errors == "hac" else None,
         dispersion=dispersion,
         ljung_box_lags=lb_lags,
@@ -313,5 +336,6 @@ def its(
         n_post=n_post,
         coding=coding,
         fourier_pairs=fourier_pairs,
+        ar1_rho=rho,
         result=res,
     )
