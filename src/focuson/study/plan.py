@@ -86,6 +86,16 @@ class Window(_Model):
 
     _months = field_validator("start", "end", mode="before")(_month)
 
+    @property
+    def months(self) -> int:
+        """The number of months in the window, both ends included.
+
+        >>> Window(start="2023-11", end="2024-02").months
+        4
+        """
+        (y0, m0), (y1, m1) = (map(int, v.split("-")) for v in (self.start, self.end))
+        return (y1 - y0) * 12 + (m1 - m0) + 1
+
     @model_validator(mode="after")
     def _ordered(self) -> Window:
         if self.start > self.end:
@@ -222,7 +232,13 @@ def read_plan_text(text: str, *, label: str = "the plan") -> Plan:
 def read_plan(path: str | Path) -> Plan:
     """Read and validate a plan from a YAML file (see :func:`read_plan_text`)."""
     p = Path(path)
-    return read_plan_text(p.read_text(encoding="utf-8"), label=p.name)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError(f"{p}: no such file. Check the path to the plan.") from None
+    except UnicodeDecodeError:
+        raise PlanError(f"{p}: not a text file in UTF-8. Save the plan as UTF-8 YAML.") from None
+    return read_plan_text(text, label=p.name)
 
 
 def canonical_json(plan: Plan) -> bytes:

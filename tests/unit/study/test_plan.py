@@ -164,3 +164,19 @@ def test_plan_is_immutable() -> None:
     with pytest.raises(ValueError, match="frozen"):
         plan.design = "its"  # type: ignore[misc]
     assert isinstance(plan, Plan)
+
+
+def test_missing_or_binary_file_is_explained(tmp_path: Path) -> None:
+    with pytest.raises(PlanError, match="no such file"):
+        read_plan(tmp_path / "absent.yaml")
+    binary = tmp_path / "plan.yaml"
+    binary.write_bytes(b"\xff\xfe\x00outcome")
+    with pytest.raises(PlanError, match="not a text file in UTF-8"):
+        read_plan(binary)
+
+
+def test_window_lengths_in_months() -> None:
+    w = read_plan_text(GOOD).windows
+    assert w.pre.months == 24
+    assert w.transition is not None and w.transition.months == 2
+    assert w.post.months == 10
