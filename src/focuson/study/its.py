@@ -186,7 +186,8 @@ def contrast(
     mu0, d0 = _mean(family, x0 @ beta)
     est = float(weights @ (mu1 - mu0))
     grad = weights @ (d1[:, None] * x1 - d0[:, None] * x0)
-    se = float(np.sqrt(grad @ np.asarray(res.cov_params()) @ grad))
+    # A perfect fit leaves a variance of zero that rounding can make slightly negative.
+    se = float(np.sqrt(max(float(grad @ np.asarray(res.cov_params()) @ grad), 0.0)))
     return wald(name, est, se, "absolute")
 
 
@@ -199,7 +200,9 @@ def coefficient(name: str, res: Any, j: int, family: Family) -> ItsEffect:
     }
     scale = scales[family]
     df = float(res.df_resid) if getattr(res, "use_t", False) else None
-    return wald(name, float(res.params[j]), float(res.bse[j]), scale, df)
+    # From the covariance, not res.bse, so a variance of zero rounded below it gives 0, not NaN.
+    se = float(np.sqrt(max(float(np.asarray(res.cov_params())[j, j]), 0.0)))
+    return wald(name, float(res.params[j]), se, scale, df)
 
 
 def ljung_box(resid: FloatArray, lags: int) -> tuple[int, float]:

@@ -62,10 +62,13 @@ class GapFit:
     ``gap`` is absolute (outcome units, post-period mean); ``gap_level`` and ``gap_slope`` are
     the interaction terms (absolute for gaussian, ratio / odds ratio for GLMs), oriented so that
     positive (or > 1) = narrowed; ``groups`` holds each group's absolute effect for the forest
-    plot (not oriented: the change in the outcome).
+    plot (not oriented: the change in the outcome). ``baseline_gap`` is the pre-period mean of
+    the fitted gap, (least - most deprived) x direction: positive when the most deprived are
+    behind; when its interval includes zero there was no clear gap to narrow (section 3.8).
     """
 
     gap: ItsEffect
+    baseline_gap: ItsEffect
     gap_level: ItsEffect
     gap_slope: ItsEffect | None
     groups: dict[str, ItsEffect]
@@ -195,6 +198,16 @@ def its_gap(
     slope = None
     if slope_change:
         slope = _orient(coefficient("g", res, g_tsince, family), sign, "gap slope change")
+    pre_rows = np.flatnonzero(x[:n, POST] == 0)
+    baseline = contrast(
+        "baseline gap",
+        res,
+        family,
+        x[pre_rows],
+        x[n + pre_rows],
+        np.full(len(pre_rows), 1 / len(pre_rows)),
+    )
+    baseline = _orient(baseline, sign, "baseline gap (positive = most deprived behind)")
     groups = {
         "most deprived": contrast("most deprived", res, family, x1, x0, w_most),
         "least deprived": contrast("least deprived", res, family, x1, x0, w_least),
@@ -203,6 +216,7 @@ def its_gap(
     lb_lags, lb_p = ljung_box(resid[n:] - resid[:n], ljung_box_lags)
     return GapFit(
         gap=gap,
+        baseline_gap=baseline,
         gap_level=level,
         gap_slope=slope,
         groups=groups,

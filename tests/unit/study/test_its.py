@@ -273,3 +273,29 @@ def test_gap_needs_denominators_for_both_groups() -> None:
     y = np.arange(30.0) + 10
     with pytest.raises(ValueError, match="both groups or for neither"):
         its_gap(y, y, n_pre=15, better="higher", most_denominator=np.full(30, 50.0))
+
+
+def test_baseline_gap_says_whether_there_was_a_gap() -> None:
+    rng = np.random.default_rng(31)
+    t = np.arange(48)
+    least = 70 + 0.1 * t + rng.normal(0, 1, 48)
+    behind = its_gap(55 + 0.1 * t + rng.normal(0, 1, 48), least, n_pre=24, better="higher")
+    assert behind.baseline_gap.estimate == pytest.approx(15, abs=1)
+    assert behind.baseline_gap.lower > 0
+    level = its_gap(70 + 0.1 * t + rng.normal(0, 1, 48), least, n_pre=24, better="higher")
+    assert level.baseline_gap.lower < 0 < level.baseline_gap.upper  # no clear gap to narrow
+    # Lower is better: a most deprived group with the higher value is behind.
+    worse = its_gap(least + 10 + rng.normal(0, 1, 48), least, n_pre=24, better="lower")
+    assert worse.baseline_gap.estimate == pytest.approx(10, abs=1)
+    assert worse.baseline_gap.lower > 0
+
+
+def test_an_exactly_constant_gap_has_a_zero_width_interval_not_a_warning() -> None:
+    # The two groups share every residual, so the gap's variance is zero up to rounding
+    # (about -1e-17 here, which once made sqrt warn and return NaN).
+    rng = np.random.default_rng(31)
+    t = np.arange(48)
+    least = 70 + 0.1 * t + rng.normal(0, 1, 48)
+    fit = its_gap(least + 10, least, n_pre=24, better="lower")
+    assert fit.baseline_gap.estimate == pytest.approx(10, abs=1e-9)
+    assert fit.baseline_gap.se == pytest.approx(0, abs=1e-6)
