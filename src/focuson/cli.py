@@ -434,6 +434,49 @@ def monitor(
         console.print(f"Report: {run.report.resolve()} (open it in a browser; it works offline)")
 
 
+@app.command(name="study")
+@_stops_cleanly
+def study_command(
+    plan: Annotated[Path, typer.Argument(help="The Study plan (YAML; docs/study.md).")],
+    out: Annotated[Path, typer.Option(help="Results folder for the Study (replaced whole).")],
+    levels: Annotated[
+        Path | None,
+        typer.Option(
+            help="The --out folder of focuson monitor, whose published level series are "
+            "studied. Default: the plan's levels:, relative to the plan."
+        ),
+    ] = None,
+    overwrite: OverwriteOption = False,
+) -> None:
+    """Study a tested idea: the overall effect and the effect on the gap, with the verdict."""
+    if not plan.is_file():
+        _error("Cannot run Study:", f"{plan}: no such file. Check the path to the plan.")
+        raise typer.Exit(code=2)
+    if levels is not None and not levels.is_dir():
+        _error(
+            "Cannot run Study:",
+            f"{levels}: no such folder. Give --levels the --out folder of focuson monitor.",
+        )
+        raise typer.Exit(code=2)
+    from focuson.runs.study import run_study
+
+    console = _console()
+    try:
+        with console.status("Starting...") as status:
+            run = run_study(plan, out, levels=levels, step=status.update, overwrite=overwrite)
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+        _error("Cannot run Study:", exc)
+        raise typer.Exit(code=2) from exc
+    for note in run.notes:
+        console.print(f"- {note}", markup=False)
+    console.print(f"Results in {run.out_dir}.", markup=False)
+    if run.verdict.flag == "red":
+        console.print("Red flag: the overall effect improved but the gap widened.", markup=False)
+    console.print(run.verdict.overall_line, markup=False)
+    console.print(run.verdict.gap_line, markup=False)
+    console.print(run.power, markup=False)
+
+
 @app.command(name="export")
 def export_command(
     results: Annotated[

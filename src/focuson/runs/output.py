@@ -30,6 +30,7 @@ import contextlib
 import ctypes
 import datetime as dt
 import errno
+import json
 import os
 import secrets
 import shutil
@@ -42,6 +43,8 @@ from filelock import FileLock, Timeout
 from focuson.find.results import find_manifest
 from focuson.monitor import history
 
+#: What marks a Study results folder (``focuson study``) in its manifest.
+STUDY_KIND = "focuson study"
 # How long a run waits for another one writing to the same folder before giving up.
 LOCK_TIMEOUT = 3600.0
 
@@ -71,7 +74,15 @@ def is_ours(folder: Path) -> bool:
     ...     before, is_ours(Path(tmp))
     (False, True)
     """
-    return find_manifest(folder) is not None or history.is_history(folder)
+    return find_manifest(folder) is not None or history.is_history(folder) or _is_study(folder)
+
+
+def _is_study(folder: Path) -> bool:
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("kind") == STUDY_KIND
 
 
 def timestamp() -> str:

@@ -78,6 +78,21 @@ class SmallestWorthwhileChange(_Model):
     gap: float = Field(gt=0)
 
 
+class StudyUnit(_Model):
+    """The unit tested: a group of a monitoring breakdown (e.g. borough Brent).
+
+    None in a plan means the whole population (the ``overall`` series).
+    """
+
+    dimension: str = Field(min_length=1)
+    group: str = Field(min_length=1)
+
+    @field_validator("group", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
 class Window(_Model):
     """A span of months, ``YYYY-MM`` to ``YYYY-MM`` inclusive."""
 
@@ -153,6 +168,10 @@ class Plan(_Model):
 
     title: str = ""
     outcome: Outcome
+    unit: StudyUnit | None = None
+    #: The monitoring results folder (``focuson monitor --out``) the series are read from,
+    #: relative to the plan file; ``focuson study --levels`` overrides it.
+    levels: str | None = None
     gap: GapGroups = GapGroups()
     smallest_worthwhile_change: SmallestWorthwhileChange
     design: Design

@@ -1,0 +1,446 @@
+"""The whole of Study from a plan and a monitoring results folder (``focuson study``).
+
+``run_study`` reads a Study plan (:mod:`focuson.study.plan`), takes the unit's level series and
+its gap groups' series from the published, disclosure-controlled ``monitor/levels.parquet`` of
+a monitoring run (never patient rows), fits the plan's design, works out the minimum detectable
+effects from the pre-period, judges the overall effect and the gap against the smallest
+worthwhile changes, and writes a results folder whole or not at all (:mod:`focuson.runs.output`):
+``effects.parquet``, ``verdict.parquet``, the frozen plan ``plan.json`` and ``manifest.json``.
+
+Only the single-group interrupted time series (design ``its``) runs from the command line so
+far; the other designs are refused with the library function to use instead.
+
+A suppressed month is a missing point: it is never filled in. A series with a suppressed or
+missing month in its windows is not fitted (the segmented regression needs every month), and
+the verdict says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from focuson import __version__
+from focuson.find.results import sha256, write_manifest, write_parquet
+from focuson.runs.output import STUDY_KIND, replacing, timestamp
+from focuson.study.its import ItsEffect, its
+from focuson.study.its_gap import its_gap
+from focuson.study.plan import Plan, Window, freeze, plan_hash, read_plan
+from focuson.study.power import its_mde, power_statement
+from focuson.study.verdict import StudyVerdict, Verdict, study_verdict
+
+Step = Callable[[str], None]
+
+EFFECTS_FILE, VERDICT_FILE, PLAN_FILE, MANIFEST_FILE = (
+    "effects.parquet",
+    "verdict.parquet",
+    "plan.json",
+    "manifest.json",
+)
+STUDY_FILES = frozenset({EFFECTS_FILE, VERDICT_FILE, PLAN_FILE, MANIFEST_FILE})
+#: The monitoring breakdown behind each kind of gap group of a plan.
+GAP_DIMENSIONS = {
+    "imd_quintile": "imd_quintile",
+    "ethnicity": "ethnicity_6",
+    "age": "age_band_broad",
+    "sex": "sex",
+}
+#: Where to turn, from Python, for the designs the command does not run yet.
+NOT_IN_CLI = {
+    "comparative_its": "focuson.study.its_gap (the two areas' series in one model)",
+    "did": "focuson.study.did_2x2, twfe or gap_did",
+    "synthetic_control": "focuson.study.synthetic_control",
+    "sdid": "nothing yet (synthetic difference-in-differences is not built)",
+    "ancova": "nothing yet (ANCOVA is not built)",
+    "descriptive": "focuson monitor's SPC charts (monitor/monitor.html)",
+}
+_COLUMNS = ["indicator", "period", "dimension", "group", "numerator", "denominator", "value"]
+
+
+class StudyError(ValueError):
+    """A Study that cannot run, with what is wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class StudyRun:
+    """What ``run_study`` produced."""
+
+    effects: pd.DataFrame
+    verdict: StudyVerdict
+    power: str
+    notes: tuple[str, ...]
+    out_dir: Path
+    files: dict[str, Path]
+
+
+def _months(window: Window) -> list[str]:
+    return [str(p) for p in pd.period_range(window.start, window.end, freq="M")]
+
+
+def levels_file(folder: Path) -> Path:
+    """``levels.parquet`` of a monitoring results folder (or of its ``monitor/`` folder)."""
+    for candidate in (folder / "monitor" / "levels.parquet", folder / "levels.parquet"):
+        if candidate.is_file():
+            return candidate
+    raise StudyError(
+        f"{folder}: no monitor/levels.parquet here. Give --levels the --out folder of "
+        "focuson monitor (or set levels: in the plan)."
+    )
+
+
+def _series(levels: pd.DataFrame, dimension: str, group: str, months: list[str]) -> pd.DataFrame:
+    """One group's published series over ``months``; a suppressed month is missing."""
+    rows = levels[(levels["dimension"] == dimension) & (levels["group"] == group)]
+    frame = rows.drop_duplicates("period").set_index("period").reindex(months)
+    missing = frame["suppressed"].isna() | frame["suppressed"].fillna(True).astype(bool)
+    missing |= frame[["numerator", "denominator", "value"]].isna().any(axis=1)
+    return frame.assign(missing=missing.to_numpy())
+
+
+def _check_group(levels: pd.DataFrame, dimension: str, group: str, what: str) -> None:
+    dims = levels["dimension"]
+    if not (dims == dimension).any():
+        raise StudyError(
+            f"the monitoring results have no '{dimension}' breakdown for this indicator ({what});"
+            f" they have: {', '.join(sorted(dims.unique())[:20])}."
+        )
+    groups = levels.loc[dims == dimension, "group"]
+    prefix = group.rpartition(" | ")[0]
+    if prefix:  # a group within the unit: list the unit's own groups
+        groups = groups[groups.str.startswith(f"{prefix} | ")]
+    if not (groups == group).any():
+        raise StudyError(
+            f"the '{dimension}' breakdown has no group '{group}' ({what}); it has: "
+            f"{', '.join(sorted(groups.unique())[:20])}."
+        )
+
+
+def _multiplier(levels: pd.DataFrame) -> float:
+    """Published value per unit of numerator / denominator (100 for a percentage)."""
+    ok = levels[(levels["numerator"] > 0) & (levels["denominator"] > 0) & ~levels["suppressed"]]
+    if ok.empty:
+        return 1.0
+    ratio = ok["value"] / (ok["numerator"] / ok["denominator"])
+    return float(ratio.median())
+
+
+def _row(estimand: str, group: str, e: ItsEffect, scale: float, **extra: Any) -> dict[str, Any]:
+    return {
+        "estimand": estimand,
+        "group": group,
+        "estimate": e.estimate * scale,
+        "se": e.se * scale,
+        "lower": e.lower * scale,
+        "upper": e.upper * scale,
+        "p_value": e.p_value,
+        **extra,
+    }
+
+
+def _oriented(e: ItsEffect, sign: int) -> ItsEffect:
+    lo, hi = sorted((sign * e.lower, sign * e.upper))
+    return ItsEffect(e.name, sign * e.estimate, e.se, lo, hi, e.p_value, e.scale)
+
+
+def _verdict_row(estimand: str, v: Verdict | None, sentence: str, mde: float) -> dict[str, Any]:
+    return {
+        "estimand": estimand,
+        "verdict": v.label if v is not None else "Descriptive only",
+        "category": v.category if v is not None else "descriptive",
+        "decision": v.decision if v is not None else "not evaluable yet",
+        "smallest_worthwhile_change": v.delta if v is not None else np.nan,
+        "minimum_detectable_effect": mde,
+        "sentence": sentence,
+    }
+
+
+def run_study(
+    plan_file: Path | str,
+    out_dir: Path | str,
+    *,
+    levels: Path | str | None = None,
+    step: Step | None = None,
+    overwrite: bool = False,
+) -> StudyRun:
+    """Run the plan's Study on a monitoring run's published series and write the results.
+
+    Parameters
+    ----------
+    plan_file
+        The Study plan (YAML, :mod:`focuson.study.plan`).
+    out_dir
+        The results folder to write (replaced whole).
+    levels
+        The monitoring results folder (``focuson monitor --out``); default: the plan's
+        ``levels``, relative to the plan file.
+    step
+        Called with a plain-English line as each step starts.
+    overwrite
+        Replace ``out_dir`` whatever it holds.
+
+    Returns
+    -------
+    StudyRun
+
+    Raises
+    ------
+    StudyError, focuson.study.plan.PlanError
+        With what is wrong and what to do.
+    """
+    say = step or (lambda _: None)
+    plan_path = Path(plan_file)
+    say("Reading the plan")
+    plan = read_plan(plan_path)
+    if plan.design != "its":
+        raise StudyError(
+            f"{plan_path.name}: design '{plan.design}' is not yet in the CLI (only 'its' is). "
+            f"From Python, use {NOT_IN_CLI[plan.design]}; docs/study.md shows how."
+        )
+    if levels is None and plan.levels is None:
+        raise StudyError(
+            f"{plan_path.name}: no monitoring results named. Give --levels RESULTS (the --out "
+            "folder of focuson monitor) or set levels: in the plan."
+        )
+    folder = Path(levels) if levels is not None else plan_path.parent / str(plan.levels)
+    source = levels_file(folder)
+    say("Reading the published level series")
+    return _run(plan, plan_path, source, Path(out_dir), say, overwrite)
+
+
+def _run(
+    plan: Plan, plan_path: Path, source: Path, out: Path, say: Step, overwrite: bool
+) -> StudyRun:
+    indicator = plan.outcome.indicator
+    table = pd.read_parquet(
+        source,
+        columns=[*_COLUMNS, "indicator_title", "suppressed"],
+        filters=[("indicator", "==", indicator)],
+    )
+    if table.empty:
+        known = pd.read_parquet(source, columns=["indicator"])["indicator"].unique()
+        raise StudyError(
+            f"{plan_path.name}: outcome.indicator '{indicator}' is not in {source}; it has: "
+            f"{', '.join(sorted(known))}. Fix the plan's outcome."
+        )
+    unit = plan.unit
+    gap_dim = GAP_DIMENSIONS[plan.gap.by]
+    if unit is None:
+        dim, grp, unit_name = "overall", "All", "everyone"
+        gdim, most, least = gap_dim, plan.gap.most, plan.gap.least
+    else:
+        dim, grp, unit_name = unit.dimension, unit.group, f"{unit.dimension} {unit.group}"
+        gdim = f"{unit.dimension} x {gap_dim}"
+        most, least = (f"{unit.group} | {g}" for g in (plan.gap.most, plan.gap.least))
+    _check_group(table, dim, grp, "the plan's unit")
+    for g in (most, least):
+        _check_group(table, gdim, g, "the plan's gap groups")
+
+    w = plan.windows
+    pre, post = _months(w.pre), _months(w.post)
+    between = len(_months(Window(start=w.pre.end, end=w.post.start))) - 2
+    months = pre + post
+    family = plan.model.family
+    mult = 1.0 if family == "gaussian" else _multiplier(table)
+    units = "pp" if family == "binomial" and abs(mult - 100) < 1e-9 else "indicator units"
+    shown = " pp" if units == "pp" else ""
+    sign = 1 if plan.outcome.better == "higher" else -1
+    title = str(table["indicator_title"].iloc[0]) if "indicator_title" in table else indicator
+    options: dict[str, Any] = {
+        "n_pre": len(pre),
+        "family": family,
+        "n_transition": between,
+        "fourier_pairs": plan.model.fourier_pairs,
+        "first_month": int(w.pre.start[5:]),
+        "slope_change": plan.model.impact != "level",
+        "errors": "hac",
+        "hac_lags": plan.model.hac_lags,
+    }
+    s_unit, s_most, s_least = (
+        _series(table, d, g, months) for d, g in ((dim, grp), (gdim, most), (gdim, least))
+    )
+    notes: list[str] = []
+    for name, s in ((grp, s_unit), (most, s_most), (least, s_least)):
+        if s["missing"].any():
+            first = s.index[s["missing"]][0]
+            notes.append(
+                f"{name}: {int(s['missing'].sum())} of {len(months)} months suppressed or not "
+                f"published (from {first}); they are missing points, never filled in."
+            )
+    common = {
+        "indicator": indicator,
+        "unit": unit_name,
+        "units": units,
+        "method": f"single-group ITS, segmented regression ({family}), average effect over "
+        "the post-period",
+    }
+    say("Fitting the interrupted time series")
+    rows: list[dict[str, Any]] = []
+    overall = gap = None
+    counts = family != "gaussian"
+    if not s_unit["missing"].any():
+        fit = its(
+            s_unit["numerator" if counts else "value"].to_numpy(float),
+            denominator=s_unit["denominator"].to_numpy(float) if counts else None,
+            **options,
+        )
+        o = _oriented(fit.average_effect, sign)
+        overall = (o.estimate * mult, o.lower * mult, o.upper * mult)
+        rows.append(
+            _row(
+                "overall",
+                grp,
+                o,
+                mult,
+                se_convention=fit.errors,
+                orientation="positive = better",
+                ljung_box_p=fit.ljung_box_p,
+                **common,
+            )
+        )
+    if not (s_most["missing"].any() or s_least["missing"].any()):
+        col = "numerator" if counts else "value"
+        gfit = its_gap(
+            s_most[col].to_numpy(float),
+            s_least[col].to_numpy(float),
+            better=plan.outcome.better,
+            most_denominator=s_most["denominator"].to_numpy(float) if counts else None,
+            least_denominator=s_least["denominator"].to_numpy(float) if counts else None,
+            **{k: v for k, v in options.items() if k != "errors"},
+        )
+        ge = gfit.gap
+        gap = (ge.estimate * mult, ge.lower * mult, ge.upper * mult)
+        extra = {"se_convention": gfit.errors, "ljung_box_p": gfit.ljung_box_p, **common}
+        rows.append(
+            _row("gap", f"{most} vs {least}", ge, mult, orientation="positive = narrowed", **extra)
+        )
+        rows.append(
+            _row(
+                "baseline_gap",
+                f"{most} vs {least}",
+                gfit.baseline_gap,
+                mult,
+                orientation="positive = most deprived behind",
+                **extra,
+            )
+        )
+        for name, e in zip((most, least), gfit.groups.values(), strict=True):
+            rows.append(_row("group", name, e, mult, orientation="as measured", **extra))
+    effects = pd.DataFrame(
+        rows,
+        columns=[
+            "estimand",
+            "indicator",
+            "unit",
+            "group",
+            "estimate",
+            "se",
+            "lower",
+            "upper",
+            "p_value",
+            "units",
+            "orientation",
+            "method",
+            "se_convention",
+            "ljung_box_p",
+        ],
+    )
+
+    say("Working out the minimum detectable effects")
+    n_post = len(post)
+    mde_o = mde_g = float("nan")
+    mopts: dict[str, Any] = {
+        "fourier_pairs": options["fourier_pairs"],
+        "first_month": options["first_month"],
+    }
+    pre_unit = s_unit.loc[pre]
+    if not pre_unit["missing"].any():
+        mde_o = float(its_mde(pre_unit["value"].to_numpy(float), n_post, **mopts)[0][0])
+    pre_gap = s_most.loc[pre, "value"] - s_least.loc[pre, "value"]
+    if not (s_most.loc[pre, "missing"].any() or s_least.loc[pre, "missing"].any()):
+        mde_g = float(its_mde(pre_gap.to_numpy(float), n_post, **mopts)[0][0])
+    if np.isfinite(mde_o) and np.isfinite(mde_g):
+        power = power_statement(mde_o, mde_g, plan.smallest_worthwhile_change.gap, unit=shown)
+    elif np.isfinite(mde_o):
+        power = (
+            f"This test can detect {mde_o:.1f}{shown} overall; what it can detect in the gap "
+            "could not be worked out (its groups' pre-period months are suppressed)."
+        )
+    else:
+        power = "The minimum detectable effect could not be worked out: pre-period months of "
+        power += f"{unit_name} are suppressed."
+
+    swc = plan.smallest_worthwhile_change
+    gap_name = f"between {plan.gap.by} {plan.gap.most} and {plan.gap.least}"
+    if plan.gap.by == "imd_quintile":
+        gap_name = (
+            "between the most and least deprived fifths of areas"
+            if (plan.gap.most, plan.gap.least) == ("1", "5")
+            else f"between IMD quintiles {plan.gap.most} and {plan.gap.least} (1 = most deprived)"
+        )
+    if overall is None:
+        reason = f"months of {unit_name} are suppressed or missing in the windows"
+        line = f"Descriptive only, no verdict: {reason}."
+        verdict = StudyVerdict(None, None, "none", line, "Not evaluable yet.", reason)
+    else:
+        verdict = study_verdict(
+            overall,
+            gap if gap is not None else overall,
+            delta_overall=swc.overall,
+            delta_gap=swc.gap,
+            outcome=f"{title} in {unit_name}",
+            gap_name=gap_name,
+            unit=shown,
+            n_points=len(months),
+        )
+        if gap is None and verdict.overall is not None:
+            # The overall verdict stands; the gap is unknown, which is flagged like an
+            # inconclusive gap (amber), never read as no change.
+            verdict = replace(
+                verdict,
+                gap=None,
+                flag="amber",
+                gap_line=(
+                    f"The gap {gap_name} could not be estimated: its groups' counts are suppressed "
+                    "in some months, and a suppressed month is never filled in."
+                ),
+            )
+    verdicts = pd.DataFrame(
+        [
+            _verdict_row("overall", verdict.overall, verdict.overall_line, mde_o),
+            _verdict_row("gap", verdict.gap, verdict.gap_line, mde_g),
+        ]
+    ).assign(flag=verdict.flag)
+
+    record = freeze(plan)
+    manifest: dict[str, Any] = {
+        "focuson_version": __version__,
+        "created": timestamp(),
+        "inputs": {
+            "plan": {"file": str(plan_path), "sha256": sha256(plan_path)},
+            "levels": {"file": str(source), "sha256": sha256(source)},
+        },
+        "plan_sha256": plan_hash(plan),
+        "design": plan.design,
+        "verdict": {"overall": verdict.overall_line, "gap": verdict.gap_line, "flag": verdict.flag},
+        "power": power,
+        "notes": notes,
+    }
+    say("Writing the results")
+    with replacing(out, own=STUDY_FILES, overwrite=overwrite, inputs=[source, plan_path]) as new:
+        write_parquet(effects, new / EFFECTS_FILE)
+        write_parquet(verdicts, new / VERDICT_FILE)
+        (new / PLAN_FILE).write_text(record.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        write_manifest(
+            new,
+            manifest,
+            kind=STUDY_KIND,
+            files=[EFFECTS_FILE, VERDICT_FILE, PLAN_FILE],
+            rows={EFFECTS_FILE: len(effects), VERDICT_FILE: len(verdicts)},
+        )
+    files = {name: out / name for name in sorted(STUDY_FILES)}
+    return StudyRun(effects, verdict, power, tuple(notes), out, files)
