@@ -28,6 +28,16 @@ import pandas as pd
 from focuson import __version__
 from focuson.find.results import sha256, write_manifest, write_parquet
 from focuson.runs.output import STUDY_KIND, replacing, timestamp
+from focuson.runs.study_series import (
+    COLUMNS,
+    GAP_DIMENSIONS,
+    StudyError,
+    check_group,
+    levels_file,
+    months_of,
+    published_series,
+    value_multiplier,
+)
 from focuson.study.its import ItsEffect, its
 from focuson.study.its_gap import its_gap
 from focuson.study.plan import Plan, Window, freeze, plan_hash, read_plan
@@ -43,13 +53,7 @@ EFFECTS_FILE, VERDICT_FILE, PLAN_FILE, MANIFEST_FILE = (
     "manifest.json",
 )
 STUDY_FILES = frozenset({EFFECTS_FILE, VERDICT_FILE, PLAN_FILE, MANIFEST_FILE})
-#: The monitoring breakdown behind each kind of gap group of a plan.
-GAP_DIMENSIONS = {
-    "imd_quintile": "imd_quintile",
-    "ethnicity": "ethnicity_6",
-    "age": "age_band_broad",
-    "sex": "sex",
-}
+
 #: Where to turn, from Python, for the designs the command does not run yet.
 NOT_IN_CLI = {
     "comparative_its": "focuson.study.its_gap (the two areas' series in one model)",
@@ -59,11 +63,6 @@ NOT_IN_CLI = {
     "ancova": "nothing yet (ANCOVA is not built)",
     "descriptive": "focuson monitor's SPC charts (monitor/monitor.html)",
 }
-_COLUMNS = ["indicator", "period", "dimension", "group", "numerator", "denominator", "value"]
-
-
-class StudyError(ValueError):
-    """A Study that cannot run, with what is wrong and what to do."""
 
 
 @dataclass(frozen=True)
@@ -76,57 +75,6 @@ class StudyRun:
     notes: tuple[str, ...]
     out_dir: Path
     files: dict[str, Path]
-
-
-def _months(window: Window) -> list[str]:
-    return [str(p) for p in pd.period_range(window.start, window.end, freq="M")]
-
-
-def levels_file(folder: Path) -> Path:
-    """``levels.parquet`` of a monitoring results folder (or of its ``monitor/`` folder)."""
-    for candidate in (folder / "monitor" / "levels.parquet", folder / "levels.parquet"):
-        if candidate.is_file():
-            return candidate
-    raise StudyError(
-        f"{folder}: no monitor/levels.parquet here. Give --levels the --out folder of "
-        "focuson monitor (or set levels: in the plan)."
-    )
-
-
-def _series(levels: pd.DataFrame, dimension: str, group: str, months: list[str]) -> pd.DataFrame:
-    """One group's published series over ``months``; a suppressed month is missing."""
-    rows = levels[(levels["dimension"] == dimension) & (levels["group"] == group)]
-    frame = rows.drop_duplicates("period").set_index("period").reindex(months)
-    missing = frame["suppressed"].isna() | frame["suppressed"].fillna(True).astype(bool)
-    missing |= frame[["numerator", "denominator", "value"]].isna().any(axis=1)
-    return frame.assign(missing=missing.to_numpy())
-
-
-def _check_group(levels: pd.DataFrame, dimension: str, group: str, what: str) -> None:
-    dims = levels["dimension"]
-    if not (dims == dimension).any():
-        raise StudyError(
-            f"the monitoring results have no '{dimension}' breakdown for this indicator ({what});"
-            f" they have: {', '.join(sorted(dims.unique())[:20])}."
-        )
-    groups = levels.loc[dims == dimension, "group"]
-    prefix = group.rpartition(" | ")[0]
-    if prefix:  # a group within the unit: list the unit's own groups
-        groups = groups[groups.str.startswith(f"{prefix} | ")]
-    if not (groups == group).any():
-        raise StudyError(
-            f"the '{dimension}' breakdown has no group '{group}' ({what}); it has: "
-            f"{', '.join(sorted(groups.unique())[:20])}."
-        )
-
-
-def _multiplier(levels: pd.DataFrame) -> float:
-    """Published value per unit of numerator / denominator (100 for a percentage)."""
-    ok = levels[(levels["numerator"] > 0) & (levels["denominator"] > 0) & ~levels["suppressed"]]
-    if ok.empty:
-        return 1.0
-    ratio = ok["value"] / (ok["numerator"] / ok["denominator"])
-    return float(ratio.median())
 
 
 def _row(estimand: str, group: str, e: ItsEffect, scale: float, **extra: Any) -> dict[str, Any]:
@@ -218,7 +166,7 @@ def _run(
     indicator = plan.outcome.indicator
     table = pd.read_parquet(
         source,
-        columns=[*_COLUMNS, "indicator_title", "suppressed"],
+        columns=[*COLUMNS, "indicator_title", "suppressed"],
         filters=[("indicator", "==", indicator)],
     )
     if table.empty:
@@ -236,16 +184,16 @@ def _run(
         dim, grp, unit_name = unit.dimension, unit.group, f"{unit.dimension} {unit.group}"
         gdim = f"{unit.dimension} x {gap_dim}"
         most, least = (f"{unit.group} | {g}" for g in (plan.gap.most, plan.gap.least))
-    _check_group(table, dim, grp, "the plan's unit")
+    check_group(table, dim, grp, "the plan's unit")
     for g in (most, least):
-        _check_group(table, gdim, g, "the plan's gap groups")
+        check_group(table, gdim, g, "the plan's gap groups")
 
     w = plan.windows
-    pre, post = _months(w.pre), _months(w.post)
-    between = len(_months(Window(start=w.pre.end, end=w.post.start))) - 2
+    pre, post = months_of(w.pre), months_of(w.post)
+    between = len(months_of(Window(start=w.pre.end, end=w.post.start))) - 2
     months = pre + post
     family = plan.model.family
-    mult = 1.0 if family == "gaussian" else _multiplier(table)
+    mult = 1.0 if family == "gaussian" else value_multiplier(table)
     units = "pp" if family == "binomial" and abs(mult - 100) < 1e-9 else "indicator units"
     shown = " pp" if units == "pp" else ""
     sign = 1 if plan.outcome.better == "higher" else -1
@@ -261,7 +209,7 @@ def _run(
         "hac_lags": plan.model.hac_lags,
     }
     s_unit, s_most, s_least = (
-        _series(table, d, g, months) for d, g in ((dim, grp), (gdim, most), (gdim, least))
+        published_series(table, d, g, months) for d, g in ((dim, grp), (gdim, most), (gdim, least))
     )
     notes: list[str] = []
     for name, s in ((grp, s_unit), (most, s_most), (least, s_least)):
