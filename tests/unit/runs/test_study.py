@@ -101,3 +101,20 @@ def test_a_unit_missing_from_the_breakdown_names_the_groups_there(tmp_path):
     levels = _levels(tmp_path / "r", {("borough", "Y"): (0.5, 0.5)})
     with pytest.raises(StudyError, match=r"no group 'X'.*it has: Y"):
         run_study(_plan(tmp_path), tmp_path / "study", levels=levels)
+
+
+def test_the_plan_names_its_levels_and_a_gaussian_model_reads_the_values(tmp_path):
+    _levels(
+        tmp_path / "r",
+        {
+            ("borough", "X"): (0.50, 0.58),
+            ("borough x imd_quintile", "X | 1"): (0.45, 0.45),
+            ("borough x imd_quintile", "X | 5"): (0.60, 0.70),
+        },
+    )
+    text = PLAN.replace("family: binomial", "family: gaussian") + "levels: r\n"
+    run = run_study(_plan(tmp_path, text), tmp_path / "study")  # levels relative to the plan
+    effects = run.effects.set_index("estimand")
+    assert effects.loc["overall", "estimate"] == pytest.approx(8, abs=1.5)
+    assert effects.loc["overall", "units"] == "indicator units"
+    assert run.verdict.flag == "red"

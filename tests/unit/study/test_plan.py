@@ -180,3 +180,14 @@ def test_window_lengths_in_months() -> None:
     assert w.pre.months == 24
     assert w.transition is not None and w.transition.months == 2
     assert w.post.months == 10
+
+
+def test_unit_and_levels_are_read_and_default_to_everyone() -> None:
+    plan = read_plan_text(GOOD + "unit: {dimension: borough, group: Brent}\nlevels: var/r\n")
+    assert plan.unit is not None and (plan.unit.dimension, plan.unit.group) == ("borough", "Brent")
+    assert plan.levels == "var/r"
+    quintile = read_plan_text(GOOD + "unit: {dimension: imd_quintile, group: 1}\n").unit
+    assert quintile is not None and quintile.group == "1"  # a number read as the group's code
+    assert read_plan_text(GOOD).unit is None
+    with pytest.raises(PlanError, match=r"line 24: unit\.group: this field is missing"):
+        read_plan_text(GOOD + "unit: {dimension: borough}\n")
