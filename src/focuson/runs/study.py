@@ -311,12 +311,14 @@ def _run(
     pre_gap = s_most.loc[pre, "value"] - s_least.loc[pre, "value"]
     if not (s_most.loc[pre, "missing"].any() or s_least.loc[pre, "missing"].any()):
         mde_g = float(its_mde(pre_gap.to_numpy(float), n_post, **mopts)[0][0])
-    if np.isfinite(mde_o) and np.isfinite(mde_g):
-        power = power_statement(mde_o, mde_g, plan.smallest_worthwhile_change.gap, unit=shown)
-    elif np.isfinite(mde_o):
-        power = (
-            f"This test can detect {mde_o:.1f}{shown} overall; what it can detect in the gap "
-            "could not be worked out (its groups' pre-period months are suppressed)."
+    if np.isfinite(mde_o):
+        # The gap's MDE is NaN when its groups' pre-period months are suppressed.
+        power = power_statement(
+            mde_o,
+            mde_g,
+            plan.smallest_worthwhile_change.gap,
+            overall_change=plan.smallest_worthwhile_change.overall,
+            unit=shown,
         )
     else:
         power = "The minimum detectable effect could not be worked out: pre-period months of "

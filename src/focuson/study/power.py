@@ -195,16 +195,27 @@ def its_mde(
 
 
 def power_statement(
-    mde_overall: float, mde_gap: float, smallest_worthwhile_change: float, *, unit: str = " pp"
+    mde_overall: float,
+    mde_gap: float,
+    smallest_worthwhile_change: float,
+    *,
+    overall_change: float | None = None,
+    unit: str = " pp",
 ) -> str:
-    """The MDE in words, with a suggestion when the gap change sought is below what is detectable.
+    """The MDE in words, with a suggestion when a change sought is below what is detectable.
 
     Parameters
     ----------
     mde_overall, mde_gap : float
-        MDEs of the overall effect and of the gap, in display units (pp, not fractions).
+        MDEs of the overall effect and of the gap, in display units (pp, not fractions); NaN
+        for the gap when it cannot be worked out (its groups' counts are suppressed).
     smallest_worthwhile_change : float
         The plan's smallest worthwhile change in the gap, same units.
+    overall_change : float, optional
+        The plan's smallest worthwhile change overall; when given, it is checked against the
+        overall MDE too.
+    unit : str
+        Appended to every number.
 
     Examples
     --------
@@ -212,14 +223,39 @@ def power_statement(
     'This test can detect 3.2 pp overall and 7.9 pp in the gap; your smallest worthwhile change
     is 5.0 pp. That is smaller than the test can detect in the gap: consider a longer test, more
     units, or a process- and insight-led study.'
+    >>> power_statement(14.7, float("nan"), 2, overall_change=3)  # doctest: +NORMALIZE_WHITESPACE
+    'This test can detect 14.7 pp overall; what it can detect in the gap could not be worked out.
+    Your smallest worthwhile change is 3.0 pp overall and 2.0 pp in the gap. The overall change
+    sought is smaller than the test can detect: consider a longer test, more units, or a
+    process- and insight-led study.'
     """
-    text = (
-        f"This test can detect {mde_overall:.1f}{unit} overall and {mde_gap:.1f}{unit} in the "
-        f"gap; your smallest worthwhile change is {smallest_worthwhile_change:.1f}{unit}."
-    )
-    if smallest_worthwhile_change < mde_gap:
-        text += (
-            " That is smaller than the test can detect in the gap: consider a longer test, more"
-            " units, or a process- and insight-led study."
+    advice = "consider a longer test, more units, or a process- and insight-led study."
+    if overall_change is None:
+        text = (
+            f"This test can detect {mde_overall:.1f}{unit} overall and {mde_gap:.1f}{unit} in "
+            f"the gap; your smallest worthwhile change is {smallest_worthwhile_change:.1f}{unit}."
         )
+        if smallest_worthwhile_change < mde_gap:
+            text += f" That is smaller than the test can detect in the gap: {advice}"
+        return text
+    gap_known = bool(np.isfinite(mde_gap))
+    text = f"This test can detect {mde_overall:.1f}{unit} overall"
+    text += (
+        f" and {mde_gap:.1f}{unit} in the gap."
+        if gap_known
+        else "; what it can detect in the gap could not be worked out."
+    )
+    text += (
+        f" Your smallest worthwhile change is {overall_change:.1f}{unit} overall and "
+        f"{smallest_worthwhile_change:.1f}{unit} in the gap."
+    )
+    short = []
+    if overall_change < mde_overall:
+        short.append("overall change")
+    if gap_known and smallest_worthwhile_change < mde_gap:
+        short.append("change in the gap")
+    if short:
+        what = " and the ".join(short)
+        verb = "are" if len(short) > 1 else "is"
+        text += f" The {what} sought {verb} smaller than the test can detect: {advice}"
     return text

@@ -118,3 +118,15 @@ def test_power_statement_wording() -> None:
     assert "longer test, more units, or a process- and insight-led study" in low
     ok = power_statement(3.2, 4.0, 5)
     assert "smaller than" not in ok
+
+
+def test_power_statement_warns_when_the_overall_change_sought_is_not_detectable() -> None:
+    # Seen on the demo's Brent study: MDE 14.7 pp overall against a smallest worthwhile change
+    # of 3 pp, and no warning (only the gap was checked).
+    both = power_statement(14.7, 9.0, 2, overall_change=3)
+    assert "overall change and the change in the gap sought are smaller" in both
+    overall_only = power_statement(14.7, float("nan"), 2, overall_change=3)
+    assert "could not be worked out" in overall_only
+    assert "overall change sought is smaller than the test can detect" in overall_only
+    fine = power_statement(2.0, 1.5, 2, overall_change=3)
+    assert "smaller than" not in fine
