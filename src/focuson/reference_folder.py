@@ -6,8 +6,8 @@ in a folder the user points at. ``focuson synth`` and ``focuson demo`` look for 
 1. the command's option (``--reference-data``), when given;
 2. the environment variable ``FOCUSON_REFERENCE_DATA``, when set;
 3. the default: ``shared/data`` beside the project checkout focuson runs from, found from where
-   this package is installed (for a checkout at ``/work/main``, ``/work/shared/data``), never
-   from the working directory.
+   this package is installed (for a checkout at ``PARENT/main``, ``PARENT/shared/data``),
+   never from the working directory.
 
 A folder counts when it holds an ``imd/`` folder. The lookup says which of the three it used, so
 that a command can say so, and loudly when it falls back to built-in profiles. This module
