@@ -2,10 +2,12 @@
 # Set up everything focuson needs, from nothing, idempotently: a pinned uv in .tools/, then the
 # locked environment in .venv/. Quick when everything is already there.
 #
-#   scripts/setup.sh            the embedded default (DuckDB): enough for the demo
+#   scripts/setup.sh            the embedded default (DuckDB) and the web app's front end (the
+#                               NHS.UK frontend, htmx and Dart Sass from npm, package-lock.json;
+#                               Debian's npm when missing): enough for the demo
 #   scripts/setup.sh --engines  also PySpark and PostgreSQL (Python extras, and Debian's Java
 #                               runtime and PostgreSQL server when missing), Debian's Chromium
-#                               and axe-core from npm (package-lock.json): what the tests need
+#                               and axe-core: what the tests need
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,12 +44,13 @@ export UV_PROJECT_ENVIRONMENT=.venv
 if [ "$ENGINES" = 1 ]; then
     scripts/system-packages.sh
     "$UV" sync --frozen --python "$PYTHON" --quiet --all-extras
-    # axe-core for tests/browser, exactly as package-lock.json says (no browser download: the
-    # tests drive Debian's /usr/bin/chromium).
-    if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/axe-core/axe.min.js ]; then
-        npm ci --no-audit --no-fund --loglevel=error
-    fi
 else
+    scripts/system-packages.sh --web
     # --inexact: keep the engines of an earlier --engines setup rather than uninstall them.
     "$UV" sync --frozen --python "$PYTHON" --quiet --inexact
+fi
+# The web app's front end and axe-core for tests/browser, exactly as package-lock.json says
+# (no browser download: the tests drive Debian's /usr/bin/chromium).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -5,12 +5,19 @@
 # npm for axe-core, the accessibility checker those tests inject.
 set -euo pipefail
 
+#
+#   scripts/system-packages.sh          everything the tests need
+#   scripts/system-packages.sh --web    only npm, for the web app's NHS.UK frontend and htmx
+
 missing=()
-command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
-ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-# Liberation Sans has Arial's metrics: chart labels sized for Arial fit where Chromium draws them.
-[ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
+if [ "${1:-}" != "--web" ]; then
+    command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+    ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    # Liberation Sans has Arial's metrics: chart labels sized for Arial fit where Chromium
+    # draws them.
+    [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
+fi
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -635,3 +635,18 @@ def demo(
         "[bold]Next[/bold]: ongoing measurement of the same population (SPC on every level and "
         f"gap, alerts, a monitoring report): focuson monitor {out} --out {out / 'results'}"
     )
+
+
+def _add_web_commands() -> None:
+    # The web app's commands live in cli_web (Django is imported only when they run).
+    from focuson.cli_web import SERVE_HELP, serve_command, web_command
+
+    app.command(name="serve", help=SERVE_HELP)(serve_command)
+    app.command(
+        name="web",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+        add_help_option=False,
+    )(web_command)
+
+
+_add_web_commands()

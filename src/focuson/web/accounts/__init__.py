@@ -1,0 +1,1 @@
+"""People: accounts with one role each, and API tokens for scripts."""

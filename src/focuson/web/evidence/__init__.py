@@ -1,0 +1,1 @@
+"""Evidence: imported Find, monitoring and Study results (aggregates only), findings and alerts."""

@@ -1,0 +1,72 @@
+"""``focuson serve``: the web app under gunicorn, with a background worker for long tasks.
+
+Before serving, the database is migrated and the front-end files are built and collected, so a
+fresh checkout serves with one command. ``runserver`` is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def prepare(*, say: Callable[[str], None] = print) -> None:
+    """Migrate the database, build the NHS.UK frontend and htmx, collect static files."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from focuson import web
+    from focuson.web.assets import build
+
+    web.setup()
+    Path(settings.VAR, "web").mkdir(parents=True, exist_ok=True)
+    say("Preparing the database...")
+    call_command("migrate", interactive=False, verbosity=0)
+    say("Building the page styles and scripts...")
+    build(Path(settings.STATICFILES_DIRS[0]))
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def worker_command() -> list[str]:
+    """The background worker: django-tasks' database worker, in its own process."""
+    return [sys.executable, "-m", "focuson.web.manage", "db_worker"]
+
+
+def server_command(host: str, port: int, workers: int, threads: int) -> list[str]:
+    """gunicorn serving ``focuson.web.wsgi`` (threads so 50 people at once are served by few
+    processes; the database connection is per thread)."""
+    return [
+        sys.executable, "-m", "gunicorn", "focuson.web.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
+        "--access-logfile", "-", "--graceful-timeout", "10", "--timeout", "120",
+    ]  # fmt: skip
+
+
+def run(
+    commands: Sequence[list[str]],
+    *,
+    env: dict[str, str] | None = None,
+) -> int:
+    """Start every command, wait until one ends (or Ctrl-C), then stop the others."""
+    environment = {**os.environ, **(env or {})}
+    processes = [subprocess.Popen(command, env=environment) for command in commands]
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return max((process.returncode or 0) for process in processes)
