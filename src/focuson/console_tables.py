@@ -126,7 +126,15 @@ def population_sii(by_borough: pd.DataFrame, *, synthetic: bool) -> Table:
 
 #: The narrowest terminal the top-10 table is readable in; narrower ones get sentences.
 TABLE_WIDTH = 150
-_TOP_TITLE = "The 10 biggest gaps: significantly worse groups, ranked by people affected"
+_TOP_TITLE = "{heading}: significantly worse groups, ranked by people affected"
+
+
+def _top_title(top: pd.DataFrame) -> str:
+    from focuson.reports.find_report import top_heading
+
+    return _TOP_TITLE.format(heading=top_heading(len(top), 10))
+
+
 _TOP_NOTE = (
     "People affected: how many more people in the group missed the standard than would have "
     "at the reference group's rate (rounded to 5). Reference: the least deprived for IMD, "
@@ -152,7 +160,7 @@ def _top_sentences(top: pd.DataFrame, indicators: pd.DataFrame) -> RenderableTyp
     from focuson.reports import finding_sentence
 
     by_id = {str(r["id"]): r for r in indicators.to_dict("records")}
-    lines: list[RenderableType] = [Text(_TOP_TITLE, style="bold")]
+    lines: list[RenderableType] = [Text(_top_title(top), style="bold")]
     if top.empty:
         lines.append(Text("No group is significantly worse than its reference."))
     for row in top.to_dict("records"):
@@ -181,7 +189,7 @@ def _top_table(top: pd.DataFrame, indicators: pd.DataFrame) -> Table:
     titles = dict(zip(indicators["id"], indicators["title"], strict=True))
     units = dict(zip(indicators["id"], indicators["unit"], strict=True))
     table = _table(
-        _TOP_TITLE,
+        _top_title(top),
         _TOP_NOTE,
         [
             "#",

@@ -249,7 +249,8 @@ def _render_top(
     *,
     with_period: bool,
 ) -> None:
-    page.add(f'<section aria-labelledby="top-gaps"><h2 id="top-gaps">The {n} biggest gaps</h2>')
+    heading = top_heading(len(top), n)
+    page.add(f'<section aria-labelledby="top-gaps"><h2 id="top-gaps">{heading}</h2>')
     # One line per gap first, so that all ten fit a laptop's first screen; how they were
     # chosen, the same gaps in words, the chart and the table follow.
     if top.empty:
@@ -284,16 +285,31 @@ def _render_top(
     bars = pd.DataFrame({"label": labels, "excess": top["excess"].to_numpy(dtype=float)})
     first, last = bars.iloc[0], bars.iloc[-1]
     page.figure(
-        ranking_chart(bars, title=f"The {n} biggest gaps, by people affected"),
+        ranking_chart(bars, title=f"{heading}, by people affected"),
         label=(
-            f"Bar chart of the {len(bars)} biggest gaps by people affected, from "
+            f"Bar chart of the {len(bars)} gaps by people affected, from "
             f"{fmt_count(first['excess'])} ({first['label']}) to {fmt_count(last['excess'])} "
             f"({last['label']}). The same numbers are in the table below."
         ),
         caption="People affected: the excess number who missed the measure in each group.",
     )
-    page.add(_ranked_table(top, info, caption=f"The {n} biggest gaps in numbers"))
+    page.add(_ranked_table(top, info, caption=f"{heading} in numbers"))
     page.add("</section>")
+
+
+def top_heading(found: int, n: int) -> str:
+    """The heading of the ranked gaps: "The 10 biggest gaps" only when there are ten.
+
+    Examples
+    --------
+    >>> top_heading(12, 10), top_heading(3, 10), top_heading(1, 10), top_heading(0, 10)
+    ('The 10 biggest gaps', 'The 3 gaps found', 'The one gap found', 'No significant gaps')
+    """
+    if found >= n:
+        return f"The {n} biggest gaps"
+    if found == 0:
+        return "No significant gaps"
+    return "The one gap found" if found == 1 else f"The {found} gaps found"
 
 
 def _headline(
@@ -681,7 +697,7 @@ def render_find_report(
                 "every level and gap over time, and alerts for new or widening inequalities.</p>"
             )
         if ids:
-            page.add(*_contents(ids, info, top_n))
+            page.add(*_contents(ids, info, top_heading(len(top), top_n)))
         for i in ids:
             rows = shown.loc[shown["indicator"].astype(str) == i]
             g = grads.loc[grads["indicator"].astype(str) == i] if not grads.empty else grads
@@ -701,8 +717,8 @@ def _head(title: str, banner: str) -> list[str]:
     )
 
 
-def _contents(ids: Sequence[str], info: Mapping[str, Mapping[str, Any]], top_n: int) -> list[str]:
-    items = [f'<li><a href="#top-gaps">The {top_n} biggest gaps</a></li>']
+def _contents(ids: Sequence[str], info: Mapping[str, Mapping[str, Any]], heading: str) -> list[str]:
+    items = [f'<li><a href="#top-gaps">{heading}</a></li>']
     items += [f'<li><a href="#indicator-{_slug(i)}">{_e(info[i]["title"])}</a></li>' for i in ids]
     items.append('<li><a href="#about-run">About this run</a></li>')
     return ['<nav aria-label="Contents"><ul>', *items, "</ul></nav>"]

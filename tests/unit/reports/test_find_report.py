@@ -215,6 +215,21 @@ def test_report_says_when_nothing_is_significantly_worse(frames):
     assert "No group did significantly worse" in top and "<svg" not in top
 
 
+def test_the_heading_counts_the_gaps_found_when_fewer_than_ten(frames):
+    findings, gradients, indicators = frames
+    rtt = findings.loc[findings["indicator"] == "rtt_18w"]
+    latest = rtt["period"].max()
+    worse = rtt.index[(rtt["period"] == latest) & rtt["significant"].astype(bool)]
+    few = rtt.copy()
+    few.loc[worse[3:], ["significant", "direction"]] = [False, "similar"]
+    page = render_find_report(few, gradients, indicators)
+    heading = page.split('<h2 id="top-gaps">')[1].split("</h2>")[0]
+    found = len(top_gaps(few, 10, period="latest"))
+    assert 0 < found < 10
+    assert heading == (f"The {found} gaps found" if found > 1 else "The one gap found")
+    assert "10 biggest" not in page
+
+
 def test_report_handles_missing_breakdowns_and_unknown_indicators(frames):
     findings, gradients, indicators = frames
     only = findings.loc[findings["dimension"].isin(["overall", "sex"])]
