@@ -1,5 +1,6 @@
 """Reports assembled from results: self-contained HTML with inline SVG charts."""
 
+from focuson.reports._html import is_synthetic
 from focuson.reports._words import finding_sentence, group_phrase
 from focuson.reports.find_report import (
     render_find_report,
@@ -11,6 +12,7 @@ from focuson.reports.find_report import (
 __all__ = [
     "finding_sentence",
     "group_phrase",
+    "is_synthetic",
     "render_find_report",
     "report_periods",
     "top_gaps",

@@ -303,9 +303,13 @@ def is_synthetic(manifest: Mapping[str, Any] | None) -> bool:
     True
     >>> is_synthetic({"inputs": {"mapping": "/nowhere/focuson.toml"}}), is_synthetic(None)
     (False, False)
+    >>> is_synthetic({"synthetic": True})  # as runs record it since the web app imports them
+    True
     """
     if not manifest:
         return False
+    if isinstance(manifest.get("synthetic"), bool):
+        return bool(manifest["synthetic"])
     if str(dataset_name(manifest) or "").lower().startswith("synthetic"):
         return True
     return str(_dataset_manifest(manifest).get("generator", "")).startswith(

@@ -46,7 +46,7 @@ from focuson.engine.backends import ENGINES, connect, copy_dataset, describe_eng
 from focuson.engine.catalogue import DEFAULT_CATALOGUE
 from focuson.find.findings import FindResult, find, top_findings
 from focuson.find.results import FIND_FILES, REPORT_FILE, write_results
-from focuson.reports import write_find_report
+from focuson.reports import is_synthetic, write_find_report
 from focuson.runs.output import check_target, replacing, timestamp
 from focuson.runs.paths import mapping_path
 
@@ -163,6 +163,8 @@ def run_find(
         "focuson_version": __version__,
         "created": timestamp(),
         "inputs": {**inputs.describe(), "tables": sources, "rows": row_counts},
+        # Recorded here, not only beside the data, so a copied or imported folder still says so.
+        "synthetic": is_synthetic({"inputs": inputs.describe()}),
         "catalogue": {
             "file": str(catalogue) if catalogue else "focuson default catalogue",
             "sha256": catalogue_sha256(catalogue),

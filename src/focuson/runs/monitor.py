@@ -31,6 +31,7 @@ from focuson.monitor import history
 from focuson.monitor.alerts import MIN_PEOPLE, REPORT_FILE, alerts
 from focuson.monitor.series import gap_series, level_series
 from focuson.monitor.spc import spc_gaps, spc_levels
+from focuson.reports import is_synthetic
 from focuson.reports.monitor_report import render_monitor_report
 from focuson.runs.find import Inputs, catalogue_sha256, count, database_file, read_inputs
 from focuson.runs.output import check_target, replacing, timestamp
@@ -301,6 +302,7 @@ def monitor_aggregates(
             "created": timestamp(),
             **(inputs or {}),
             "dataset": dataset,
+            "synthetic": is_synthetic(inputs),
             "parameters": {
                 "alpha": alpha,
                 "min_people": min_people,
