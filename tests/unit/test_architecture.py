@@ -47,3 +47,32 @@ def test_charts_only_draw(path):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("focuson")
     }
     assert all(m.startswith("focuson.charts") for m in focuson_imports), focuson_imports
+
+
+def _focuson_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("focuson.")}
+
+
+#: What the web app may never reach into: the engine, the raw-data loaders and Find's internals
+#: (patient-level rows live there). It reads results folders, reports, charts and statistics.
+WEB_BANNED = ("focuson.engine", "focuson.data", "focuson.find", "focuson.runs.find")
+
+
+@pytest.mark.parametrize("path", _modules("web"), ids=str)
+def test_the_web_app_never_reaches_into_the_engine(path):
+    reached = {m for m in _focuson_imports(path) if m.startswith(WEB_BANNED)}
+    assert not reached, f"{path} imports {reached}"
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in SRC.rglob("*.py") if "web" not in p.relative_to(SRC).parts], ids=str
+)
+def test_only_the_web_app_imports_django(path):
+    assert not {"django", "ninja"} & _imports(path), f"{path} imports Django"
