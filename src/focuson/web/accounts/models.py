@@ -28,6 +28,18 @@ class User(AbstractUser):
         self.is_staff = self.role == "administrator" or self.is_superuser
         super().save(*args, **kwargs)
 
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        # Django's admin asks for model permissions; an administrator's role holds them all
+        # (what else each role may do is focuson.web.permissions, not Django's permission tables).
+        if self.is_active and self.role == "administrator":
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_active and self.role == "administrator":
+            return True
+        return super().has_module_perms(app_label)
+
     @property
     def role_name(self) -> str:
         role = ROLES.get(self.role)
