@@ -553,10 +553,29 @@ def demo(
             "Default: when run in a terminal on a machine with a screen.",
         ),
     ] = None,
+    web: Annotated[
+        bool,
+        typer.Option(
+            "--web/--no-web",
+            help="Seed the programme's web app from the results (--no-web: stop after the "
+            "analyses).",
+        ),
+    ] = True,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            help="End by running the web app on the demo's results (--no-serve: seed it, print "
+            "the accounts and stop, for scripts and tests).",
+        ),
+    ] = True,
+    host: Annotated[str, typer.Option(help="Address the web app listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port the web app listens on.")] = 8000,
 ) -> None:
-    """Generate a synthetic population, validate it, show inequality statistics, run Find.
+    """Generate a synthetic population, validate it, show inequality statistics, run Find and
+    monitoring, then run the web app on the results.
 
-    Then, when the reference data folder is present, statistics on real North West London data
+    Also, when the reference data folder is present, statistics on real North West London data
     (% of residents aged 65+ by IMD decile, with the SII in two flavours).
     """
     console = _console()
@@ -620,7 +639,17 @@ def demo(
         if open_report if open_report is not None else _has_screen():
             _open_in_browser(found.report, console)
 
-    console.print("[bold]3. Real reference data[/bold]")
+    console.print(
+        "[bold]3. Ongoing measurement[/bold] of the same population: SPC on every level and "
+        "gap, alerts"
+    )
+    from focuson.runs.monitor import run_monitor
+
+    with console.status("Starting...") as status:
+        monitored = run_monitor(out, out / "results", step=status.update)
+    console.print(f"{len(monitored.alerts):,} alerts; report: {monitored.report}", markup=False)
+
+    console.print("[bold]4. Real reference data[/bold]")
     if reference_dir is None:
         console.print(
             Text("No reference data folder found", style="yellow").append(

@@ -46,7 +46,7 @@ def test_demo_with_a_wrong_data_folder_says_what_to_do(tmp_path):
 def test_demo_without_a_reference_folder_runs_on_labelled_synthetic_data(tmp_path):
     env = {"FOCUSON_REFERENCE_DATA": str(tmp_path / "absent"), **WIDE}
     result = runner.invoke(
-        app, ["demo", "--out", str(tmp_path / "demo"), "--scale", "0.02"], env=env
+        app, ["demo", "--out", str(tmp_path / "demo"), "--scale", "0.02", "--no-web"], env=env
     )
     assert result.exit_code == 0, result.stdout
     text = _text(result)
@@ -55,7 +55,8 @@ def test_demo_without_a_reference_folder_runs_on_labelled_synthetic_data(tmp_pat
     assert "No reference data folder found" in text
     assert "[SYNTHETIC]" in text
     assert "The 10 biggest gaps" in text
-    assert "focuson monitor" in text  # where to go next
+    assert "Ongoing measurement" in text and "alerts; report:" in text
+    assert (tmp_path / "demo" / "results" / "monitor" / "monitor.html").is_file()
     assert (tmp_path / "demo" / "truth.json").is_file()
     assert (tmp_path / "demo" / "results" / "report.html").is_file()
 
@@ -63,6 +64,7 @@ def test_demo_without_a_reference_folder_runs_on_labelled_synthetic_data(tmp_pat
 @needs_data
 def test_demo_on_real_data_prints_deciles_and_both_sii_flavours(tmp_path):
     args = ["demo", "--data", str(SHARED_DATA), "--out", str(tmp_path), "--scale", "0.02"]
+    args.append("--no-web")
     result = runner.invoke(app, [*args, "--borough", "Harrow"], env=WIDE)
     assert result.exit_code == 0, result.stdout
     text = _text(result)
@@ -74,7 +76,7 @@ def test_demo_on_real_data_prints_deciles_and_both_sii_flavours(tmp_path):
 
 @needs_data
 def test_demo_rejects_an_unknown_borough(tmp_path):
-    args = ["demo", "--out", str(tmp_path), "--scale", "0.02", "--borough", "Camden"]
+    args = ["demo", "--out", str(tmp_path), "--scale", "0.02", "--borough", "Camden", "--no-web"]
     result = runner.invoke(app, args, env={"FOCUSON_REFERENCE_DATA": str(SHARED_DATA), **WIDE})
     assert result.exit_code == 2
     assert "Choose one of" in _text(result)

@@ -23,7 +23,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def _demo(tmp_path: Path, *flags: str):
     env = {"FOCUSON_REFERENCE_DATA": str(tmp_path / "absent"), "COLUMNS": "200"}
-    args = ["demo", "--out", str(tmp_path / "demo"), "--scale", "0.02", *flags]
+    args = ["demo", "--out", str(tmp_path / "demo"), "--scale", "0.02", "--no-web", *flags]
     return runner.invoke(app, args, env=env)
 
 
