@@ -59,7 +59,14 @@ def test_study_finds_the_planted_improvement_and_writes_a_results_folder(monitor
     assert overall["se_convention"].startswith("HAC (Newey-West")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["kind"] == "focuson study"
-    assert sorted(manifest["outputs"]) == ["effects.parquet", "plan.json", "verdict.parquet"]
+    assert sorted(manifest["outputs"]) == [
+        "card.html",
+        "checks.parquet",
+        "effects.parquet",
+        "plan.json",
+        "series.parquet",
+        "verdict.parquet",
+    ]
     assert manifest["verdict"]["overall"] == verdict.loc["overall", "sentence"]
     assert len(manifest["inputs"]["levels"]["sha256"]) == 64
     frozen = json.loads((out / "plan.json").read_text(encoding="utf-8"))
@@ -81,7 +88,7 @@ def test_every_study_column_and_manifest_field_is_in_the_outputs_doc(monitored):
     section = doc.split("## Study")[1].split("\n## ")[0]
     parts = re.split(r"^### ", section, flags=re.M)
     tables = {p.split("`")[1]: p for p in parts if p.startswith("`")}
-    for name in ("effects.parquet", "verdict.parquet"):
+    for name in ("effects.parquet", "verdict.parquet", "series.parquet", "checks.parquet"):
         for column in pd.read_parquet(out / name).columns:
             assert f"| `{column}` |" in tables[f"STUDY/{name}"], (name, column)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

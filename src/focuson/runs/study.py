@@ -38,6 +38,7 @@ from focuson.runs.study_series import (
     published_series,
     value_multiplier,
 )
+from focuson.runs.study_tables import CARD_FILES, its_card_tables, write_card
 from focuson.study.its import ItsEffect, its
 from focuson.study.its_gap import its_gap
 from focuson.study.plan import Plan, Window, freeze, plan_hash, read_plan
@@ -52,7 +53,7 @@ EFFECTS_FILE, VERDICT_FILE, PLAN_FILE, MANIFEST_FILE = (
     "plan.json",
     "manifest.json",
 )
-STUDY_FILES = frozenset({EFFECTS_FILE, VERDICT_FILE, PLAN_FILE, MANIFEST_FILE})
+STUDY_FILES = frozenset({EFFECTS_FILE, VERDICT_FILE, PLAN_FILE, MANIFEST_FILE, *CARD_FILES})
 
 #: Where to turn, from Python, for the designs the command does not run yet.
 NOT_IN_CLI = {
@@ -228,7 +229,7 @@ def _run(
     }
     say("Fitting the interrupted time series")
     rows: list[dict[str, Any]] = []
-    overall = gap = None
+    overall = gap = fit = gfit = None
     counts = family != "gaussian"
     if not s_unit["missing"].any():
         fit = its(
@@ -366,6 +367,19 @@ def _run(
         ]
     ).assign(flag=verdict.flag)
 
+    # What the Study card draws: every month (transition too), the fitted and expected lines.
+    card = its_card_tables(
+        plan,
+        table,
+        months=months_of(Window(start=w.pre.start, end=w.post.end)),
+        n_pre=len(pre),
+        n_transition=between,
+        fits=(fit, gfit),
+        groups=((dim, grp), (gdim, most), (gdim, least)),
+        multiplier=mult,
+        units=units,
+    )
+    effects = effects.merge(card.relative, on=["estimand", "group"], how="left")
     record = freeze(plan)
     manifest: dict[str, Any] = {
         "focuson_version": __version__,
@@ -385,12 +399,14 @@ def _run(
         write_parquet(effects, new / EFFECTS_FILE)
         write_parquet(verdicts, new / VERDICT_FILE)
         (new / PLAN_FILE).write_text(record.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        say("Drawing the Study card")
+        card_rows = write_card(new, card, manifest=manifest, title=title)
         write_manifest(
             new,
             manifest,
             kind=STUDY_KIND,
-            files=[EFFECTS_FILE, VERDICT_FILE, PLAN_FILE],
-            rows={EFFECTS_FILE: len(effects), VERDICT_FILE: len(verdicts)},
+            files=[EFFECTS_FILE, VERDICT_FILE, PLAN_FILE, *CARD_FILES],
+            rows={EFFECTS_FILE: len(effects), VERDICT_FILE: len(verdicts), **card_rows},
         )
     files = {name: out / name for name in sorted(STUDY_FILES)}
     return StudyRun(effects, verdict, power, tuple(notes), out, files)
