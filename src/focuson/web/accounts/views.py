@@ -40,9 +40,10 @@ def me(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     """Stop a token working (only your own)."""
-    updated = ApiToken.objects.filter(pk=pk, user=request.user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    if updated:
+    token = ApiToken.objects.filter(pk=pk, user=request.user, revoked_at__isnull=True).first()
+    if token is not None:
+        # A save, not a queryset update: the audit trail (simple-history) records who revoked it.
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
         messages.success(request, _("Token revoked: scripts using it are refused from now on."))
     return redirect("accounts:me")
