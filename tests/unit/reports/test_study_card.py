@@ -219,3 +219,24 @@ def test_the_expected_line_is_the_model_without_the_change(red):
     assert (unit["expected_lower"] <= unit["expected"]).all()
     assert (unit["expected"] <= unit["expected_upper"]).all()
     assert list(unit.loc[unit["phase"] == "transition"].index) == ["2024-01", "2024-02"]
+
+
+def test_an_amendment_after_data_were_seen_is_flagged(red, tmp_path):
+    from focuson.study.plan import PlanRecord
+
+    folder = tmp_path / "amended"
+    folder.mkdir()
+    for name in ("effects.parquet", "verdict.parquet", "series.parquet", "checks.parquet"):
+        (folder / name).write_bytes((red / name).read_bytes())
+    record = PlanRecord.model_validate_json((red / "plan.json").read_text(encoding="utf-8"))
+    plan = record.current.plan
+    amended = record.amend(
+        plan.model_copy(update={"title": "Text reminders in X, renamed"}),
+        data_seen=True,
+        reason="renamed after the first look",
+    )
+    (folder / "plan.json").write_text(amended.model_dump_json(), encoding="utf-8")
+    html = write_study_card(folder).read_text(encoding="utf-8")
+    assert '<p class="amended">Amended (version 2, ' in html
+    assert "after data were seen: renamed after the first look" in _text(html)
+    assert "version 2, frozen " in _text(html)
