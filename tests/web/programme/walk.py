@@ -54,7 +54,9 @@ WALK_OBJECTS = {
 
 WALK_BODIES = {
     # PATCH bodies go as they are: JSON text.
-    "api:focuson_web_programme_api_update_step": lambda world: json.dumps({"status": "in_progress"}),
+    "api:focuson_web_programme_api_update_step": lambda world: json.dumps(
+        {"status": "in_progress"}
+    ),
     "api:focuson_web_programme_api_create_decision": lambda world: {
         "step": "open",
         "text": "Hold listening events in three places.",

@@ -36,6 +36,13 @@ def _people(*roles: str) -> Any:
     return users.filter(role__in=roles) if roles else users
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of person, shown by name (their username when they have none)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
 class PillarForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = Pillar
@@ -46,6 +53,7 @@ class WorkstreamForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = Workstream
         fields = ["pillar", "name", "description", "lead"]
+        field_classes = {"lead": PersonChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,7 +87,7 @@ class ProjectForm(NHSFormMixin, forms.Form):
             "Where the project works. Leave all unticked for the whole of North West London."
         ),
     )
-    owner = forms.ModelChoiceField(
+    owner = PersonChoiceField(
         label=_("Owner"),
         queryset=_people("programme_lead", "administrator"),
         required=False,
@@ -98,7 +106,16 @@ class ProjectForm(NHSFormMixin, forms.Form):
         self.fields["boroughs"].widget.attrs["class"] = "nhsuk-checkboxes__input"
 
 
-class StepForm(NHSFormMixin, forms.Form):
+class _EvidenceForm(forms.Form):
+    """Offers a project's evidence; comes after ``NHSFormMixin`` in the bases because the mixin
+    validates a bound form as it starts, so the choices must be set before that."""
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer_evidence(self, project)
+
+
+class StepForm(NHSFormMixin, _EvidenceForm):
     """Move a step: status, dates, notes and the evidence behind it."""
 
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
@@ -124,10 +141,6 @@ class StepForm(NHSFormMixin, forms.Form):
         label=_("Alerts"), queryset=Alert.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _offer_evidence(self, project)
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         started, finished = data.get("started_on"), data.get("finished_on")
@@ -136,7 +149,7 @@ class StepForm(NHSFormMixin, forms.Form):
         return data
 
 
-class DecisionForm(NHSFormMixin, forms.Form):
+class DecisionForm(NHSFormMixin, _EvidenceForm):
     step = forms.ChoiceField(
         label=_("Step"),
         choices=Step.choices,
@@ -170,10 +183,6 @@ class DecisionForm(NHSFormMixin, forms.Form):
         label=_("Alerts it rested on"), queryset=Alert.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _offer_evidence(self, project)
-
 
 def _offer_evidence(form: forms.Form, project: Project) -> None:
     # The evidence already linked to the project, then the largest findings (and latest
@@ -205,7 +214,7 @@ def _offer_evidence(form: forms.Form, project: Project) -> None:
 
 
 class MemberForm(NHSFormMixin, forms.Form):
-    member = forms.ModelChoiceField(
+    member = PersonChoiceField(
         label=_("Person"),
         queryset=_people(),
         error_messages={"required": _("Choose the person to add.")},
@@ -256,7 +265,7 @@ class BoardFilterForm(NHSFormMixin, forms.Form):
         required=False,
         empty_label=_("All boroughs"),
     )
-    owner = forms.ModelChoiceField(
+    owner = PersonChoiceField(
         label=_("Owner"), queryset=_people(), required=False, empty_label=_("Anyone")
     )
 
@@ -264,7 +273,6 @@ class BoardFilterForm(NHSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["owner"].queryset = owners.order_by("first_name", "username")
-        fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.username
 
 
 class StartProjectForm(ProjectForm):
