@@ -104,8 +104,12 @@ class _Card:
         elif flag == "amber":
             lines.append('<p class="flag">Amber: we cannot tell whether inequality changed.</p>')
         decision = str(self.verdict.loc["overall", "decision"])
-        lines.append(f"<p>What boards usually decide on this verdict: {e(decision)}. The "
-                     "decision and who took it are recorded by the programme.</p>")  # fmt: skip
+        if self.verdict.loc["overall", "category"] == "descriptive":
+            lines.append("<p>No verdict yet: read the chart as a description, not as evidence "
+                         "of an effect.</p>")  # fmt: skip
+        else:
+            lines.append(f"<p>What boards usually decide on this verdict: {e(decision)}. The "
+                         "decision and who took it are recorded by the programme.</p>")  # fmt: skip
         return (
             f'<section class="verdict flag-{e(flag)}" aria-labelledby="verdict">'
             f'<h2 id="verdict">Verdict</h2>{"".join(lines)}</section>'

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
+from focuson.labels import group_label
 from focuson.study.its import ItsFit, contrast
 from focuson.study.its_gap import GapFit
 from focuson.study.plan import Plan
@@ -145,10 +146,9 @@ def its_checks(
             "a placebo outcome or an earlier false start date would be the check.",
         )
     )
-    names = {"overall": "the unit", "most": "the most deprived group", "least": "the other group"}
     gone = [
-        f"{names[str(s)]}: {_missing_months(f)}"
-        for s, f in series.groupby("series", sort=False)
+        f"{group_label(f['dimension'].iloc[0], f['group'].iloc[0])}: {_missing_months(f)}"
+        for _, f in series.groupby("series", sort=False)
         if f["missing"].any()
     ]
     numerators = series.loc[~series["missing"] & (series["phase"] != "transition"), "numerator"]

@@ -196,7 +196,7 @@ def test_the_checks_panel_names_each_check(red):
 
 def test_suppressed_months_are_named_and_the_gap_is_not_estimated(gaps):
     text = _text((gaps / CARD_FILE).read_text(encoding="utf-8"))
-    assert "the most deprived group: Mar 2022; Jul 2023; May 2024" in text
+    assert "X, most deprived fifth: Mar 2022; Jul 2023; May 2024" in text
     assert "could not be estimated" in text
     assert "Amber: we cannot tell whether inequality changed." in text
     series = pd.read_parquet(gaps / "series.parquet")
