@@ -59,7 +59,8 @@ def _body(target: Target, world: World) -> tuple[Any, str | None]:
     """The request's body (and its content type) for an API write."""
     key = f"api:{target.name}"
     if key in BODIES:
-        return BODIES[key](world), "application/json"
+        given = BODIES[key](world)
+        return (given if isinstance(given, str | bytes) else json.dumps(given)), "application/json"
     schema = api_schema()
     spec = schema["paths"][target.path][target.method.lower()]
     content = spec.get("requestBody", {}).get("content", {})

@@ -50,6 +50,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import re
@@ -219,7 +220,9 @@ def login_url() -> str:
 # -- the API ------------------------------------------------------------------------------------
 
 
+@functools.cache
 def api_schema() -> dict[str, Any]:
+    """The API's OpenAPI description (made once: it takes a while)."""
     from focuson.web.api import api
 
     prefix = reverse("api:openapi-json").removesuffix("openapi.json")
