@@ -668,9 +668,10 @@ def demo(
 
 def _add_web_commands() -> None:
     # The web app's commands live in cli_web (Django is imported only when they run).
-    from focuson.cli_web import SERVE_HELP, serve_command, web_command
+    from focuson.cli_web import IMPORT_HELP, SERVE_HELP, import_command, serve_command, web_command
 
     app.command(name="serve", help=SERVE_HELP)(serve_command)
+    app.command(name="import", help=IMPORT_HELP)(import_command)
     app.command(
         name="web",
         context_settings={"allow_extra_args": True, "ignore_unknown_options": True},

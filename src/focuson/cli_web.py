@@ -1,13 +1,15 @@
-"""The web commands of ``focuson``: ``serve`` and ``web`` (Django's manage.py)."""
+"""The web commands of ``focuson``: ``serve``, ``import`` and ``web`` (Django's manage.py)."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 SERVE_HELP = "Run the web app under gunicorn (migrating and building its files first)."
+IMPORT_HELP = "Import a Find, monitoring or Study results folder into the web app."
 
 
 def serve_command(
@@ -40,3 +42,68 @@ def web_command(ctx: typer.Context) -> None:
     from focuson.web import manage
 
     manage(list(ctx.args))
+
+
+def import_command(
+    results: Annotated[
+        Path,
+        typer.Argument(
+            help="The results folder (--out of focuson find, monitor or study).",
+            show_default=False,
+        ),
+    ],
+    user: Annotated[
+        str | None, typer.Option(help="Username to record as the importer (an existing account).")
+    ] = None,
+) -> None:
+    """Import results into the web app's database (migrating it first), with a progress bar;
+    prints the run's page. The same folder imported again changes nothing."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    from focuson.web import setup
+
+    setup()
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from focuson.web.evidence.folder import ImportRefusedError
+    from focuson.web.evidence.importing import import_results
+
+    err = Console(stderr=True, markup=False, emoji=False, highlight=False)
+    call_command("migrate", interactive=False, verbosity=0)
+    who = None
+    if user is not None:
+        from django.contrib.auth import get_user_model
+
+        who = get_user_model().objects.filter(username=user, is_active=True).first()
+        if who is None:
+            err.print(
+                Text(f"No active account {user!r}:", style="red"), "give an existing username."
+            )
+            raise typer.Exit(code=2)
+    bar = Progress(
+        TextColumn("{task.description:<40}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeElapsedColumn(),
+        console=err,
+    )
+    with bar:
+        steps: dict[str, TaskID] = {}
+
+        def progress(done: int, total: int, what: str) -> None:
+            key = str(what)
+            if key not in steps:
+                steps[key] = bar.add_task(key, total=total)
+            bar.update(steps[key], completed=done, total=total)
+
+        try:
+            outcome = import_results(results.resolve(), user=who, progress=progress)
+        except ImportRefusedError as error:
+            bar.stop()
+            err.print(Text("Not imported:", style="red"), str(error), soft_wrap=True)
+            raise typer.Exit(code=2) from error
+    typer.echo(outcome.message)
+    typer.echo(reverse("evidence:run", args=[outcome.run.pk]))
