@@ -68,14 +68,15 @@ footer { color: #4c6272; font-size: 0.85rem; margin-top: 1rem; }
 @media (max-width: 48rem) { .card-grid { display: block; } }
 @media print {
   @page { size: A4; margin: 9mm; }
-  body { font-size: 8pt; line-height: 1.3; }
-  h1 { font-size: 14pt; margin: 0; } h2 { font-size: 10pt; margin: 0.4rem 0 0.1rem; }
+  body { font-size: 7.5pt; line-height: 1.25; }
+  h1 { font-size: 13pt; margin: 0; } h2 { font-size: 9.5pt; margin: 0.3rem 0 0.1rem; }
   .lede { margin: 0.1rem 0; } .verdict { padding: 0.2rem 0.5rem; margin: 0.3rem 0; }
-  .verdict p { font-size: 9pt; margin: 0.1rem 0; } .big { font-size: 10pt; margin: 0; }
+  .verdict p { font-size: 8.5pt; margin: 0.1rem 0; } .big { font-size: 10pt; margin: 0; }
+  .big .meta { font-size: 7.5pt; }
   .card-grid { display: grid; gap: 0 1rem; }
-  figure { margin: 0.2rem 0; } figcaption { font-size: 7pt; }
-  figure svg { max-height: 58mm; width: auto; }
-  ul.checks li { margin: 0 0 0.1rem; } footer { font-size: 7pt; margin-top: 0.3rem; }
+  figure { margin: 0.2rem 0; } figcaption { font-size: 6.5pt; margin: 0; }
+  figure svg { max-height: 52mm; width: auto; min-width: 0 !important; }
+  ul.checks li { margin: 0 0 0.1rem; } footer { font-size: 6.5pt; margin-top: 0.3rem; }
   details { display: none; }
 }
 """
