@@ -143,16 +143,30 @@ def test_the_verdict_sentences_are_those_of_verdict_parquet(red):
     assert "Red flag: overall better, but the gap widened." in text
 
 
-def test_no_red_flag_when_the_gap_narrowed(red, tmp_path):
-    folder = tmp_path / "narrowed"
+@pytest.mark.parametrize(
+    ("flag", "shown"),
+    [
+        ("none", ()),
+        ("amber", ("Amber: we cannot tell whether inequality changed.",)),
+        ("red", ("Red flag: overall better, but the gap widened.",)),
+    ],
+)
+def test_the_flag_shown_is_the_flag_of_verdict_parquet(gaps, tmp_path, flag, shown):
+    folder = tmp_path / flag
     folder.mkdir()
     for name in ("effects.parquet", "series.parquet", "checks.parquet", "plan.json"):
-        (folder / name).write_bytes((red / name).read_bytes())
-    verdict = pd.read_parquet(red / "verdict.parquet")
-    verdict["flag"] = "none"
+        (folder / name).write_bytes((gaps / name).read_bytes())
+    verdict = pd.read_parquet(gaps / "verdict.parquet")
+    verdict["flag"] = flag  # forced: the card reads the flag, it does not work it out again
     verdict.to_parquet(folder / "verdict.parquet")
-    text = _text(write_study_card(folder).read_text(encoding="utf-8"))
-    assert "Red flag" not in text and "Amber" not in text
+    html = write_study_card(folder).read_text(encoding="utf-8")
+    text = _text(html)
+    for line in shown:
+        assert line in text
+    for other in ("Red flag", "Amber"):
+        if not any(other in line for line in shown):
+            assert other not in text
+    assert f'class="verdict flag-{flag}"' in html
 
 
 def test_the_charts_are_inline_svg_with_text_alternatives(red):
