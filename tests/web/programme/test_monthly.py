@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from tests.web.factories.decision import DecisionFactory
 from tests.web.factories.monthly_update import MonthlyUpdateFactory
 from tests.web.factories.project import ProjectFactory
@@ -109,7 +109,7 @@ def test_publish_makes_the_update_public(client, client_as):
     url = reverse("programme:update", args=[month])
     # A draft does not exist for the public.
     assert client.get(url).status_code == 404
-    assert month not in client.get(reverse("programme:updates")).text
+    assert url not in client.get(reverse("programme:updates")).text
     edit = lead.post(reverse("programme:update_edit", args=[month]), {"narrative": "We began."})
     assert edit.status_code == 302
     assert lead.post(reverse("programme:update_publish", args=[month])).status_code == 302
@@ -118,8 +118,9 @@ def test_publish_makes_the_update_public(client, client_as):
     assert "We began." in public.text and "Prostate cancer checks" in public.text
     printable = client.get(reverse("programme:update_print", args=[month]))
     assert printable.status_code == 200 and "programme/print" in printable.text
-    assert month in client.get(reverse("programme:updates")).text
     update = MonthlyUpdate.objects.get()
+    listed = client.get(reverse("programme:updates")).text
+    assert url in listed and update.month_label in listed
     assert update.published_by == lead.user
 
 
@@ -131,3 +132,10 @@ def test_publish_without_a_narrative_is_refused(client_as):
     assert "Write the narrative before publishing" in response.text
     update.refresh_from_db()
     assert not update.is_published
+
+
+def test_month_label_says_the_month_in_words():
+    with translation.override("en-gb"):
+        assert MonthlyUpdate(month="2026-11").month_label == "November 2026"
+    with translation.override("pl"):
+        assert MonthlyUpdate(month="2026-11").month_label != "November 2026"

@@ -31,6 +31,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             href = reverse(name)
         except Exception:  # an app not installed yet has no URL: leave its link out
             continue
-        items.append({"href": href, "label": str(label), "current": request.path.startswith(href)})
+        items.append({"href": href, "label": str(label), "current": False})
+    # Only the longest matching link is current (/programme/updates/ is not also /programme/).
+    matching = [item for item in items if request.path.startswith(item["href"])]
+    if matching:
+        max(matching, key=lambda item: len(item["href"]))["current"] = True
     role = ROLES.get(getattr(user, "role", "")) if user is not None else None
     return {"nav_items": items, "user_role": role}

@@ -76,6 +76,7 @@ class ProjectForm(NHSFormMixin, forms.Form):
     workstream = forms.ModelChoiceField(
         label=_("Workstream"),
         queryset=Workstream.objects.select_related("pillar"),
+        empty_label=_("Choose a workstream"),
         error_messages={"required": _("Choose the workstream the project belongs to.")},
     )
     boroughs = forms.ModelMultipleChoiceField(
@@ -91,6 +92,7 @@ class ProjectForm(NHSFormMixin, forms.Form):
         label=_("Owner"),
         queryset=_people("programme_lead", "administrator"),
         required=False,
+        empty_label=_("You"),
         help_text=_("Who runs it. Leave blank to own it yourself."),
     )
     summary = forms.CharField(
@@ -217,6 +219,7 @@ class MemberForm(NHSFormMixin, forms.Form):
     member = PersonChoiceField(
         label=_("Person"),
         queryset=_people(),
+        empty_label=_("Choose a person"),
         error_messages={"required": _("Choose the person to add.")},
     )
     role_in_project = forms.CharField(

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def month_label(month: str) -> str:
+    """``"2026-11"`` in words (``"November 2026"`` in English); the text itself if malformed."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        return date_format(datetime.date(year, number, 1), "F Y")
+    except ValueError:
+        return month
 
 
 class MonthlyUpdate(models.Model):
@@ -51,6 +63,11 @@ class MonthlyUpdate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programme:update", args=[self.month])
+
+    @property
+    def month_label(self) -> str:
+        """The month in words, in the reader's language (for example, November 2026)."""
+        return month_label(self.month)
 
     @property
     def is_published(self) -> bool:
