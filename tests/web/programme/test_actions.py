@@ -170,3 +170,32 @@ def test_delete_project_hides_it_and_restore_brings_it_back():
     hidden.restore()
     assert Project.objects.filter(pk=project.pk).exists()
     assert project.history.count() == 3
+
+
+@pytest.mark.django_db
+def test_start_project_is_one_transaction(monkeypatch):
+    # Making the steps fails after the project row is written: nothing of it is left.
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(actions, "bulk_create_with_history", fail)
+    workstream = WorkstreamFactory()
+    with pytest.raises(RuntimeError):
+        actions.start_project(
+            user=UserFactory(role="programme_lead"), title="T", workstream=workstream
+        )
+    assert not Project.all_objects.exists()
+    assert not Project.history.exists()
+
+
+@pytest.mark.django_db
+def test_admin_restores_a_deleted_project(client_as):
+    project = ProjectFactory()
+    actions.delete_project(user=project.owner, project=project)
+    admin = client_as("administrator")
+    changelist = "/admin/programme/project/"
+    response = admin.post(
+        changelist, {"action": "restore_selected", "_selected_action": [project.pk]}
+    )
+    assert response.status_code == 302
+    assert Project.objects.filter(pk=project.pk).exists()

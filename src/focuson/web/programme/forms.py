@@ -24,7 +24,7 @@ from focuson.web.programme.models import (
 
 #: Evidence offered in a form: the findings and alerts about the project's indicator, most people
 #: affected first (a run holds thousands of findings; a select of them all would not be usable).
-EVIDENCE_CHOICES = 50
+EVIDENCE_CHOICES = 20
 
 
 class DateInput(forms.DateInput):
@@ -54,11 +54,7 @@ class WorkstreamForm(NHSFormMixin, forms.ModelForm):
         model = Workstream
         fields = ["pillar", "name", "description", "lead"]
         field_classes = {"lead": PersonChoiceField}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = _people()
-        self.fields["lead"].help_text = _("Optional: who leads this workstream.")
+        help_texts = {"lead": _("Optional: who leads this workstream.")}
 
 
 class ProjectForm(NHSFormMixin, forms.Form):
@@ -137,10 +133,16 @@ class StepForm(NHSFormMixin, _EvidenceForm):
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
     findings = forms.ModelMultipleChoiceField(
-        label=_("Findings"), queryset=Finding.objects.none(), required=False
+        label=_("Findings"),
+        queryset=Finding.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     alerts = forms.ModelMultipleChoiceField(
-        label=_("Alerts"), queryset=Alert.objects.none(), required=False
+        label=_("Alerts"),
+        queryset=Alert.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def clean(self) -> dict[str, Any]:
@@ -179,10 +181,16 @@ class DecisionForm(NHSFormMixin, _EvidenceForm):
         help_text=_("Leave blank for today."),
     )
     findings = forms.ModelMultipleChoiceField(
-        label=_("Findings it rested on"), queryset=Finding.objects.none(), required=False
+        label=_("Findings it rested on"),
+        queryset=Finding.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     alerts = forms.ModelMultipleChoiceField(
-        label=_("Alerts it rested on"), queryset=Alert.objects.none(), required=False
+        label=_("Alerts it rested on"),
+        queryset=Alert.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
 
@@ -209,10 +217,10 @@ def _offer_evidence(form: forms.Form, project: Project) -> None:
     fields["findings"].queryset = findings.distinct().order_by("-excess")
     fields["alerts"].queryset = alerts.distinct().order_by("-period")
     fields["findings"].help_text = _(
-        "Optional. Hold Ctrl (or Cmd) to choose more than one. Listed: the findings already "
-        "linked and the largest about the same indicator."
+        "Optional. Listed: the findings already linked to the project and the largest clear "
+        "differences about the same indicator."
     )
-    fields["alerts"].help_text = _("Optional: the alerts about the same indicator.")
+    fields["alerts"].help_text = _("Optional. Listed: the latest alerts about the same indicator.")
 
 
 class MemberForm(NHSFormMixin, forms.Form):
