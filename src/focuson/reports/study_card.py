@@ -79,7 +79,9 @@ class _Card:
         self.unit = " pp" if units == "pp" else ""
         self.sign = 1 if self.plan.outcome.better == "higher" else -1
         unit = self.plan.unit
-        self.where = unit.group if unit is not None else "everyone"
+        self.where = unit.group if unit is not None else "Everyone"
+        #: "in Brent", or nothing for the whole population.
+        self.in_where = f" in {unit.group}" if unit is not None else ""
         self.gdim = GAP_DIMENSIONS[self.plan.gap.by]
 
     def effect(self, estimand: str, group: str | None = None) -> dict[str, Any] | None:
@@ -216,7 +218,7 @@ class _Card:
     def chart_words(self, s: pd.DataFrame) -> str:
         post = s.loc[s["phase"] == "post"]
         obs, exp = post["observed"].mean(), post["expected"].mean()
-        text = f"{self.title} in {self.where} by month."
+        text = f"{self.title}{self.in_where} by month."
         if np.isfinite(obs) and np.isfinite(exp):
             text += (f" After the change the published values averaged {obs:.1f}{self.unit}, "
                      f"where {exp:.1f}{self.unit} was expected without it.")  # fmt: skip
@@ -227,7 +229,8 @@ class _Card:
         rows = []
         o = self.effect("overall")
         if o is not None:
-            rows.append((f"{self.where} (everyone)", o, 1, swc.overall))
+            label = f"{self.where} (everyone)" if self.plan.unit is not None else "Everyone"
+            rows.append((label, o, 1, swc.overall))
         for g in (self.plan.gap.most, self.plan.gap.least):
             r = self.effect("group", self.group_code(g))
             if r is not None:
@@ -339,7 +342,7 @@ def study_card(
     heading = f"Study card: {plan.title or card.title}"
     most, least = (card.group_name(g, mid_sentence=True) for g in (plan.gap.most, plan.gap.least))
     question = (
-        f"Did {card.title[:1].lower()}{card.title[1:]} in {card.where} change after "
+        f"Did {card.title[:1].lower()}{card.title[1:]}{card.in_where} change after "
         f"{_month(plan.windows.post.start)}, and did the gap between the {most} and the {least}"
         " narrow?"
     )
