@@ -660,10 +660,12 @@ def demo(
     console.print(console_tables.population_by_decile(table, synthetic=synthetic))
     console.print(f"(--borough NAME shows another borough; {borough} shown.)")
     console.print(console_tables.population_sii(result.by_borough, synthetic=synthetic))
-    console.print(
-        "[bold]Next[/bold]: ongoing measurement of the same population (SPC on every level and "
-        f"gap, alerts, a monitoring report): focuson monitor {out} --out {out / 'results'}"
-    )
+    if not web:
+        return
+    console.print("[bold]5. The programme's web app[/bold] on these results")
+    from focuson.cli_demo import web_demo
+
+    raise typer.Exit(code=web_demo(out / "results", console, serve=serve, host=host, port=port))
 
 
 def _add_web_commands() -> None:

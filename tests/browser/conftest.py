@@ -7,10 +7,18 @@ Chromium and axe-core come from ``scripts/setup.sh --engines`` (Debian's ``chrom
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +111,88 @@ def artefacts() -> Path:
     shutil.rmtree(ARTEFACTS, ignore_errors=True)
     ARTEFACTS.mkdir(parents=True)
     return ARTEFACTS
+
+
+@dataclass(frozen=True)
+class WebApp:
+    """The web app running under ``focuson serve``: its address and the demo's accounts."""
+
+    url: str
+    #: role -> (username, password), as ``focuson demo`` made them.
+    accounts: dict[str, tuple[str, str]]
+    var: Path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for_health(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"focuson serve stopped (status {server.returncode}): {log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/health/", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"focuson serve did not answer {url}/health/ within 3 minutes: {log.read_text()}")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C to the server's own process group (focuson serve, gunicorn and the task worker,
+    all started here), then kill whatever is left: nothing stays running after the tests."""
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGINT)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=30)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def web_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
+    """``focuson demo --no-serve`` at scale 0.01 into its own var folder (SQLite), then
+    ``focuson serve`` on a free port of 127.0.0.1 in a subprocess, stopped at the end.
+
+    Tests using it need ``pytest.mark.allow_hosts(["127.0.0.1"])`` (pytest-socket).
+    """
+    folder = tmp_path_factory.mktemp("web")
+    var = folder / "var"
+    focuson = str(Path(sys.executable).with_name("focuson"))
+    env = {
+        **os.environ,
+        "FOCUSON_VAR": str(var),
+        "DJANGO_SETTINGS_MODULE": "focuson.web.settings.base",
+    }
+    env.pop("DATABASE_URL", None)
+    demo = subprocess.run(
+        [focuson, "demo", "--scale", "0.01", "--no-serve", "--no-open",
+         "--out", str(folder / "demo")],
+        env=env, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    if demo.returncode != 0:
+        pytest.fail(f"focuson demo --no-serve failed ({demo.returncode}): {demo.stderr[-4000:]}")
+    accounts = {}
+    for line in (var / "web" / "demo-accounts.txt").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            role, username, password = line.split()
+            accounts[role] = (username, password)
+    port = _free_port()
+    log = folder / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [focuson, "serve", "--port", str(port)],
+            env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_health(url, server, log)
+        yield WebApp(url=url, accounts=accounts, var=var)
+    finally:
+        _stop(server)

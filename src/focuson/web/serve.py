@@ -47,13 +47,20 @@ def server_command(host: str, port: int, workers: int, threads: int) -> list[str
     ]  # fmt: skip
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(
     commands: Sequence[list[str]],
     *,
     env: dict[str, str] | None = None,
 ) -> int:
-    """Start every command, wait until one ends (or Ctrl-C), then stop the others."""
+    """Start every command, wait until one ends (or Ctrl-C or SIGTERM), then stop the others."""
     environment = {**os.environ, **(env or {})}
+    # SIGTERM (a service manager stopping us, or kill PID) stops the children too, as Ctrl-C
+    # does; otherwise the task worker would be left running on its own.
+    signal.signal(signal.SIGTERM, _interrupt)
     processes = [subprocess.Popen(command, env=environment) for command in commands]
     try:
         while all(process.poll() is None for process in processes):
