@@ -112,14 +112,35 @@ def test_a_plan_naming_an_unknown_indicator_exits_2_naming_it(monitored, tmp_pat
     assert not (tmp_path / "o").exists()
 
 
-def test_a_design_not_in_the_cli_yet_is_refused_naming_the_function(tmp_path):
-    plan = tmp_path / "plan.yaml"
-    text = PLAN.read_text(encoding="utf-8").replace("design: its", "design: did")
-    plan.write_text(text + "comparison_units: [Ealing]\n", encoding="utf-8")
-    result = runner.invoke(app, ["study", str(plan), "--levels", str(tmp_path), "--out", "o"])
-    assert result.exit_code == 2
-    assert "design 'did' is not yet in the CLI" in _text(result)
-    assert "focuson.study.did_2x2" in _text(result)
+def test_a_comparative_design_runs_against_the_plans_comparison_boroughs(monitored):
+    base, results = monitored
+    plan = base / "plan-cits.yaml"
+    others = "Ealing, Harrow, Hillingdon, Hounslow, Westminster"
+    cits = PLAN.read_text(encoding="utf-8").replace(
+        "design: its", f"design: comparative_its\ncomparison_units: [{others}]"
+    )
+    plan.write_text(cits, encoding="utf-8")
+    out = base / "study-cits"
+    result = runner.invoke(
+        app, ["study", str(plan), "--levels", str(results), "--out", str(out)], env=WIDE
+    )
+    assert result.exit_code == 0, result.output
+    text = _text(result)
+    assert "in borough Brent improved by" in text
+    effects = pd.read_parquet(out / "effects.parquet").set_index("estimand")
+    assert effects.loc["overall", "method"].startswith("comparative ITS against 5")
+    # the planted +10 points, within three standard errors
+    assert abs(effects.loc["overall", "estimate"] - 10) < 3 * effects.loc["overall", "se"]
+    # did with one treated borough: a permutation test, no interval, so no verdict
+    did = PLAN.read_text(encoding="utf-8").replace(
+        "design: its", f"design: did\ncomparison_units: [{others}]"
+    )
+    plan.write_text(did, encoding="utf-8")
+    result = runner.invoke(
+        app, ["study", str(plan), "--levels", str(results), "--out", str(base / "did")], env=WIDE
+    )
+    assert result.exit_code == 0, result.output
+    assert "Descriptive only, no verdict: only 1 treated unit" in _text(result)
 
 
 def test_study_without_monitoring_results_says_where_to_point(tmp_path):

@@ -7,8 +7,9 @@ effects from the pre-period, judges the overall effect and the gap against the s
 worthwhile changes, and writes a results folder whole or not at all (:mod:`focuson.runs.output`):
 ``effects.parquet``, ``verdict.parquet``, the frozen plan ``plan.json`` and ``manifest.json``.
 
-Only the single-group interrupted time series (design ``its``) runs from the command line so
-far; the other designs are refused with the library function to use instead.
+The single-group interrupted time series (design ``its``) is fitted here; the other designs,
+and a plan with fewer than 8 months (descriptive only: a run chart), run in
+:mod:`focuson.runs.study_designs`, which writes its results with :func:`write_results`.
 
 A suppressed month is a missing point: it is never filled in. A series with a suppressed or
 missing month in its windows is not fitted (the segmented regression needs every month), and
@@ -38,7 +39,7 @@ from focuson.runs.study_series import (
     published_series,
     value_multiplier,
 )
-from focuson.runs.study_tables import CARD_FILES, its_card_tables, write_card
+from focuson.runs.study_tables import CARD_FILES, CardTables, its_card_tables, write_card
 from focuson.study.its import ItsEffect, its
 from focuson.study.its_gap import its_gap
 from focuson.study.plan import Plan, Window, freeze, plan_hash, read_plan
@@ -55,15 +56,8 @@ EFFECTS_FILE, VERDICT_FILE, PLAN_FILE, MANIFEST_FILE = (
 )
 STUDY_FILES = frozenset({EFFECTS_FILE, VERDICT_FILE, PLAN_FILE, MANIFEST_FILE, *CARD_FILES})
 
-#: Where to turn, from Python, for the designs the command does not run yet.
-NOT_IN_CLI = {
-    "comparative_its": "focuson.study.its_gap (the two areas' series in one model)",
-    "did": "focuson.study.did_2x2, twfe or gap_did",
-    "synthetic_control": "focuson.study.synthetic_control",
-    "sdid": "nothing yet (synthetic difference-in-differences is not built)",
-    "ancova": "nothing yet (ANCOVA is not built)",
-    "descriptive": "focuson monitor's SPC charts (monitor/monitor.html)",
-}
+#: Fewer months than this (pre + post) give a descriptive Study: a run chart, no verdict.
+MIN_POINTS = 8
 
 
 @dataclass(frozen=True)
@@ -145,11 +139,6 @@ def run_study(
     plan_path = Path(plan_file)
     say("Reading the plan")
     plan = read_plan(plan_path)
-    if plan.design != "its":
-        raise StudyError(
-            f"{plan_path.name}: design '{plan.design}' is not yet in the CLI (only 'its' is). "
-            f"From Python, use {NOT_IN_CLI[plan.design]}; docs/study.md shows how."
-        )
     if levels is None and plan.levels is None:
         raise StudyError(
             f"{plan_path.name}: no monitoring results named. Give --levels RESULTS (the --out "
@@ -158,6 +147,11 @@ def run_study(
     folder = Path(levels) if levels is not None else plan_path.parent / str(plan.levels)
     source = levels_file(folder)
     say("Reading the published level series")
+    if plan.design != "its" or plan.windows.pre.months + plan.windows.post.months < MIN_POINTS:
+        # the other designs, and too few points for any: focuson.runs.study_designs
+        from focuson.runs.study_designs import run_design
+
+        return run_design(plan, plan_path, source, Path(out_dir), say, overwrite)
     return _run(plan, plan_path, source, Path(out_dir), say, overwrite)
 
 
@@ -379,6 +373,30 @@ def _run(
         multiplier=mult,
         units=units,
     )
+    return write_results(
+        plan, plan_path, source, out, say, overwrite, effects=effects, verdict=verdict,
+        verdicts=verdicts, power=power, notes=notes, card=card, title=title,
+    )  # fmt: skip
+
+
+def write_results(
+    plan: Plan,
+    plan_path: Path,
+    source: Path,
+    out: Path,
+    say: Step,
+    overwrite: bool,
+    *,
+    effects: pd.DataFrame,
+    verdict: StudyVerdict,
+    verdicts: pd.DataFrame,
+    power: str,
+    notes: list[str],
+    card: CardTables,
+    title: str,
+) -> StudyRun:
+    """Write a Study results folder whole (every design): effects with their relative sizes,
+    verdicts, the frozen plan, the card and the manifest."""
     effects = effects.merge(card.relative, on=["estimand", "group"], how="left")
     record = freeze(plan)
     manifest: dict[str, Any] = {

@@ -52,7 +52,9 @@ def published_series(
     """One group's published series over ``months``; a suppressed month is missing."""
     rows = levels[(levels["dimension"] == dimension) & (levels["group"] == group)]
     frame = rows.drop_duplicates("period").set_index("period").reindex(months)
-    missing = frame["suppressed"].isna() | frame["suppressed"].fillna(True).astype(bool)
+    # a month with no published row at all is missing too ("boolean" keeps NaN without an
+    # object-dtype downcast)
+    missing = frame["suppressed"].astype("boolean").fillna(True).astype(bool)
     missing |= frame[["numerator", "denominator", "value"]].isna().any(axis=1)
     return frame.assign(missing=missing.to_numpy())
 
