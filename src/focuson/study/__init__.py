@@ -7,6 +7,13 @@ Works from aggregated series (counts and denominators by period and group), neve
 'Improved'
 """
 
+from focuson.study.ancova import AncovaFit, AncovaGapFit, ancova, ancova_gap
+from focuson.study.comparative_its import (
+    ComparativeFit,
+    ComparativeGapFit,
+    comparative_its,
+    comparative_its_gap,
+)
 from focuson.study.did import DidEffect, did_2x2, gap_did, twfe
 from focuson.study.event_study import EventStudy, event_study
 from focuson.study.its import ItsEffect, ItsFit, its
@@ -14,10 +21,15 @@ from focuson.study.its_gap import GapFit, its_gap
 from focuson.study.its_many import ManyFits, its_gap_many, its_many
 from focuson.study.plan import Plan, PlanError, PlanRecord, freeze, plan_hash, read_plan
 from focuson.study.power import its_level_se, its_mde, mde_proportion, power_statement
+from focuson.study.sdid import SdidFit, gap_series, sdid
 from focuson.study.synth import SyntheticControl, simplex_weights, synthetic_control
 from focuson.study.verdict import StudyVerdict, Verdict, judge, study_verdict
 
 __all__ = [
+    "AncovaFit",
+    "AncovaGapFit",
+    "ComparativeFit",
+    "ComparativeGapFit",
     "DidEffect",
     "EventStudy",
     "GapFit",
@@ -27,13 +39,19 @@ __all__ = [
     "Plan",
     "PlanError",
     "PlanRecord",
+    "SdidFit",
     "StudyVerdict",
     "SyntheticControl",
     "Verdict",
+    "ancova",
+    "ancova_gap",
+    "comparative_its",
+    "comparative_its_gap",
     "did_2x2",
     "event_study",
     "freeze",
     "gap_did",
+    "gap_series",
     "its",
     "its_gap",
     "its_gap_many",
@@ -45,6 +63,7 @@ __all__ = [
     "plan_hash",
     "power_statement",
     "read_plan",
+    "sdid",
     "simplex_weights",
     "study_verdict",
     "synthetic_control",
