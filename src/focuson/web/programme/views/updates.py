@@ -4,6 +4,7 @@ the published page with its printable version."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +18,16 @@ from focuson.web.programme.models import MonthlyUpdate
 from focuson.web.programme.views.common import allowed
 
 
-def _visible_updates(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _can(request: HttpRequest) -> dict[str, bool]:
+    return allowed(
+        request,
+        programme=Permission.VIEW_PROGRAMME,
+        edit=Permission.EDIT_MONTHLY_UPDATE,
+        publish=Permission.PUBLISH_MONTHLY_UPDATE,
+    )
+
+
+def _visible_updates(request: HttpRequest) -> QuerySet[MonthlyUpdate]:
     updates = MonthlyUpdate.objects.all()
     if not has_permission(request.user, Permission.EDIT_MONTHLY_UPDATE):
         updates = updates.filter(status=MonthlyUpdate.State.PUBLISHED)
@@ -32,9 +42,7 @@ def _update_or_404(request: HttpRequest, month: str) -> MonthlyUpdate:
 @public
 def updates(request: HttpRequest) -> HttpResponse:
     """Published updates for everyone; drafts too, and the generate form, for editors."""
-    can = allowed(
-        request, edit=Permission.EDIT_MONTHLY_UPDATE, publish=Permission.PUBLISH_MONTHLY_UPDATE
-    )
+    can = _can(request)
     form = GenerateUpdateForm(initial={"month": timezone.localdate().strftime("%Y-%m")})
     return render(
         request,
@@ -60,9 +68,7 @@ def update_generate(request: HttpRequest) -> HttpResponse:
                 request, _("Draft made from what changed. Read it, edit the narrative, publish.")
             )
             return redirect(update)
-    can = allowed(
-        request, edit=Permission.EDIT_MONTHLY_UPDATE, publish=Permission.PUBLISH_MONTHLY_UPDATE
-    )
+    can = _can(request)
     context = {"updates": _visible_updates(request), "can": can, "form": form}
     return render(request, "programme/updates.html", context)
 
@@ -71,9 +77,7 @@ def update_generate(request: HttpRequest) -> HttpResponse:
 def update(request: HttpRequest, month: str) -> HttpResponse:
     """One month's update (a draft only for the people who edit updates)."""
     obj = _update_or_404(request, month)
-    can = allowed(
-        request, edit=Permission.EDIT_MONTHLY_UPDATE, publish=Permission.PUBLISH_MONTHLY_UPDATE
-    )
+    can = _can(request)
     return render(request, "programme/update.html", {"update": obj, "can": can})
 
 
