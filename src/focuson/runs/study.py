@@ -29,11 +29,9 @@ import pandas as pd
 from focuson import __version__
 from focuson.find.results import sha256, write_manifest, write_parquet
 from focuson.runs.output import STUDY_KIND, replacing, timestamp
+from focuson.runs.study_context import study_context
 from focuson.runs.study_series import (
-    COLUMNS,
-    GAP_DIMENSIONS,
     StudyError,
-    check_group,
     levels_file,
     months_of,
     published_series,
@@ -158,51 +156,18 @@ def run_study(
 def _run(
     plan: Plan, plan_path: Path, source: Path, out: Path, say: Step, overwrite: bool
 ) -> StudyRun:
-    indicator = plan.outcome.indicator
-    table = pd.read_parquet(
-        source,
-        columns=[*COLUMNS, "indicator_title", "suppressed"],
-        filters=[("indicator", "==", indicator)],
-    )
-    if table.empty:
-        known = pd.read_parquet(source, columns=["indicator"])["indicator"].unique()
-        raise StudyError(
-            f"{plan_path.name}: outcome.indicator '{indicator}' is not in {source}; it has: "
-            f"{', '.join(sorted(known))}. Fix the plan's outcome."
-        )
-    unit = plan.unit
-    gap_dim = GAP_DIMENSIONS[plan.gap.by]
-    if unit is None:
-        dim, grp, unit_name = "overall", "All", "everyone"
-        gdim, most, least = gap_dim, plan.gap.most, plan.gap.least
-    else:
-        dim, grp, unit_name = unit.dimension, unit.group, f"{unit.dimension} {unit.group}"
-        gdim = f"{unit.dimension} x {gap_dim}"
-        most, least = (f"{unit.group} | {g}" for g in (plan.gap.most, plan.gap.least))
-    check_group(table, dim, grp, "the plan's unit")
-    for g in (most, least):
-        check_group(table, gdim, g, "the plan's gap groups")
-
+    ctx = study_context(plan, plan_path, source)
+    table, indicator, unit_name, title = ctx.table, plan.outcome.indicator, ctx.unit_name, ctx.title
+    dim, grp, gdim, most, least = ctx.dimension, ctx.group, ctx.gap_dimension, ctx.most, ctx.least
     w = plan.windows
-    pre, post = months_of(w.pre), months_of(w.post)
-    between = len(months_of(Window(start=w.pre.end, end=w.post.start))) - 2
+    pre, post, between = ctx.pre, ctx.post, ctx.n_transition
     months = pre + post
     family = plan.model.family
     mult = 1.0 if family == "gaussian" else value_multiplier(table)
     units = "pp" if family == "binomial" and abs(mult - 100) < 1e-9 else "indicator units"
     shown = " pp" if units == "pp" else ""
-    sign = 1 if plan.outcome.better == "higher" else -1
-    title = str(table["indicator_title"].iloc[0]) if "indicator_title" in table else indicator
-    options: dict[str, Any] = {
-        "n_pre": len(pre),
-        "family": family,
-        "n_transition": between,
-        "fourier_pairs": plan.model.fourier_pairs,
-        "first_month": int(w.pre.start[5:]),
-        "slope_change": plan.model.impact != "level",
-        "errors": "hac",
-        "hac_lags": plan.model.hac_lags,
-    }
+    sign = ctx.sign
+    options: dict[str, Any] = ctx.model_options()
     s_unit, s_most, s_least = (
         published_series(table, d, g, months) for d, g in ((dim, grp), (gdim, most), (gdim, least))
     )
@@ -320,13 +285,7 @@ def _run(
         power += f"{unit_name} are suppressed."
 
     swc = plan.smallest_worthwhile_change
-    gap_name = f"between {plan.gap.by} {plan.gap.most} and {plan.gap.least}"
-    if plan.gap.by == "imd_quintile":
-        gap_name = (
-            "between the most and least deprived fifths of areas"
-            if (plan.gap.most, plan.gap.least) == ("1", "5")
-            else f"between IMD quintiles {plan.gap.most} and {plan.gap.least} (1 = most deprived)"
-        )
+    gap_name = ctx.gap_name
     if overall is None:
         reason = f"months of {unit_name} are suppressed or missing in the windows"
         line = f"Descriptive only, no verdict: {reason}."

@@ -107,7 +107,7 @@ def study_context(plan: Plan, plan_path: Path, source: Path) -> StudyContext:
     unit = plan.unit
     if unit is None:
         dim, grp, unit_name, gdim = "overall", "All", "everyone", gap_dim
-        if plan.comparison_units:
+        if plan.comparison_units and plan.design not in ("its", "descriptive"):
             raise StudyError(
                 f"{plan_path.name}: comparison_units need the plan's unit (unit: {{dimension: "
                 "borough, group: ...}): the comparison units are other groups of its breakdown."
@@ -124,8 +124,8 @@ def study_context(plan: Plan, plan_path: Path, source: Path) -> StudyContext:
     family = plan.model.family
     mult = value_multiplier(table)
     units = "pp" if abs(mult - 100) < 1e-9 else "indicator units"
-    if family == "gaussian" and units == "pp":
-        mult = 1.0  # gaussian fits the published percentage itself
+    if family == "gaussian":
+        mult = 1.0  # gaussian fits the published value itself
     gap_name = f"between {plan.gap.by} {plan.gap.most} and {plan.gap.least}"
     if plan.gap.by == "imd_quintile":
         gap_name = (
