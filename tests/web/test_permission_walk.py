@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from tests.web.factories.user import UserFactory
 from tests.web.walk import (
+    INLINE,
     WHO,
     Target,
     World,
@@ -130,6 +131,14 @@ def _request(client: Client, target: Target, who: str, *, member: bool) -> tuple
     return response, world, url
 
 
+def _assert_nothing_inline(response: Any, said: str) -> None:
+    """Every page sends the policy, and holds nothing the policy would block."""
+    assert "default-src 'self'" in response["Content-Security-Policy"], said
+    page = response.content.decode()
+    blocked = [what for what, pattern in INLINE.items() if pattern.search(page)]
+    assert blocked == [], f"{said} with {', '.join(blocked)}, which the policy blocks"
+
+
 def _assert_outcome(response: Any, target: Target, who: str, url: str, *, allowed: bool) -> None:
     status = response.status_code
     said = f"{target.method} {url} as {who} (needs {target.permission}) answered {status}"
@@ -137,6 +146,8 @@ def _assert_outcome(response: Any, target: Target, who: str, url: str, *, allowe
         to_login = status == 302 and response["Location"].startswith(login_url())
         if allowed:
             assert status < 500 and status not in REFUSALS and not to_login, said
+            if status == 200 and response["Content-Type"].startswith("text/html"):
+                _assert_nothing_inline(response, said)
         elif who == "anonymous":
             assert to_login, f"{said}, not a redirect to sign in"
         else:

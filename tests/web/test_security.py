@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from tests.web.factories.api_token import ApiTokenFactory, bearer
 from tests.web.factories.user import PASSWORD
-from tests.web.walk import api_schema
+from tests.web.walk import INLINE, api_schema
 
 from focuson.web.accounts.models import ApiToken
 
@@ -137,16 +137,6 @@ def test_pages_send_a_policy_that_allows_nothing_from_elsewhere(client, url):
 
 def _templates() -> list[Path]:
     return sorted(WEB.glob("**/templates/**/*.html"))
-
-
-#: What the policy would block: inline scripts and styles, event handlers, htmx's inline code.
-INLINE = {
-    "an inline <script> (give it a src)": re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.I),
-    "a <style> element": re.compile(r"<style\b", re.I),
-    "a style= attribute": re.compile(r"\sstyle\s*=", re.I),
-    "an on...= event handler": re.compile(r"\son[a-z]+\s*=", re.I),
-    "an hx-on attribute": re.compile(r"\shx-on", re.I),
-}
 
 
 def test_templates_have_no_inline_script_or_style():

@@ -170,6 +170,17 @@ class Target:
         return self.permission in held
 
 
+#: What the content security policy blocks in a page or template: inline scripts and styles,
+#: event handlers, htmx's inline code.
+INLINE = {
+    "an inline <script> (give it a src)": re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.I),
+    "a <style> element": re.compile(r"<style\b", re.I),
+    "a style= attribute": re.compile(r"\sstyle\s*=", re.I),
+    "an on...= event handler": re.compile(r"\son[a-z]+\s*=", re.I),
+    "an hx-on attribute": re.compile(r"\shx-on", re.I),
+}
+
+
 # -- pages --------------------------------------------------------------------------------------
 
 
