@@ -65,6 +65,7 @@ def import_command(
     from focuson.web import setup
 
     setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.urls import reverse
 
@@ -72,6 +73,9 @@ def import_command(
     from focuson.web.evidence.importing import import_results
 
     err = Console(stderr=True, markup=False, emoji=False, highlight=False)
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     who = None
     if user is not None:

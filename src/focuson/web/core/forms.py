@@ -16,21 +16,54 @@ _CLASSES = {
 }
 
 
-class NHSFormMixin:
-    """Mix into a ``Form`` or ``ModelForm``: widgets styled, errors and hints announced."""
+#: The classes this mixin adds (and takes away again when an error is corrected).
+_OURS = {c for base in {*_CLASSES.values(), "nhsuk-input"} for c in (base, f"{base}--error")}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+
+def _css(widget: forms.Widget) -> str:
+    return next((c for t, c in _CLASSES.items() if isinstance(widget, t)), "nhsuk-input")
+
+
+class NHSFormMixin:
+    """Mix into a ``Form`` or ``ModelForm``: widgets styled, hints and errors announced.
+
+    Styling happens when the form is cleaned or rendered, never in ``__init__``: a form's own
+    ``__init__`` may still change its fields (choices, hints) after this mixin's has run.
+    """
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        self._style()
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        self._style()
+        return super().render(*args, **kwargs)  # type: ignore[misc]
+
+    def __getitem__(self, name: str) -> Any:
+        # A template that shows fields one by one ({{ form.name }}) gets them styled too.
+        self._style()
+        return super().__getitem__(name)  # type: ignore[misc]
+
+    def _style(self) -> None:
+        errors = self._errors if getattr(self, "_errors", None) is not None else {}  # type: ignore[attr-defined]
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget = field.widget
-            css = next((c for t, c in _CLASSES.items() if isinstance(widget, t)), "nhsuk-input")
-            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+            css = _css(widget)
+            classes = [
+                c for c in widget.attrs.get("class", "").split() if not c.startswith("nhsuk-")
+            ]
+            classes.insert(0, css)
             described = []
             if field.help_text:
                 described.append(f"id_{name}-hint")
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
+            if name in errors:
                 described.append(f"id_{name}-error")
-                widget.attrs["class"] += f" {css}--error"
+                classes.append(f"{css}--error")
                 widget.attrs["aria-invalid"] = "true"
+            else:
+                widget.attrs.pop("aria-invalid", None)
+            widget.attrs["class"] = " ".join(classes)
             if described:
                 widget.attrs["aria-describedby"] = " ".join(described)
+            else:
+                widget.attrs.pop("aria-describedby", None)

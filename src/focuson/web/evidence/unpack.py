@@ -70,8 +70,9 @@ def check_zip(path: Path, *, name: str | None = None) -> list[zipfile.ZipInfo]:
                 f"{shown}: the member {member.filename!r} would be written outside the folder. "
                 "Zip the results folder itself, with paths inside it."
             )
-        mode = member.external_attr >> 16
-        if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        # Unix type bits, when the zip records them (writers that do not leave them 0).
+        kind = stat.S_IFMT(member.external_attr >> 16)
+        if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
             raise ImportRefusedError(
                 f"{shown}: the member {member.filename!r} is a link or a special file; a results "
                 "folder holds only files and folders."
