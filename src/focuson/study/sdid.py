@@ -23,9 +23,14 @@ share one variance:
 
 * ``variance="placebo"`` (the paper's Algorithm 4, for few treated units; the only one valid
   with one treated unit): the controls are shuffled, the last N1 of them play the treated, the
-  estimator is refitted (weights re-estimated from the fitted ones), and
-  SE = sqrt((r - 1) / r) x SD of the r placebo estimates. The replications run as one batch of
-  Frank-Wolfe iterations (array operations), not a Python loop over replications.
+  estimator is refitted with its weights re-estimated, starting (as ``synthdid:::placebo_se``
+  in R/vcov.R does) from the fitted omega of the kept units, renormalised, and the fitted
+  lambda, and SE = sqrt((r - 1) / r) x SD of the r placebo estimates. The time-weight problem
+  has almost no ridge (1e-6 x noise), so Frank-Wolfe stops where its start leads it: with few
+  comparison units and pre-periods the placebo estimates then barely vary and the SE is far
+  too small (docs/study.md), which is why ``focuson study`` asks for 10 units and 24 months.
+  The replications run as one batch of Frank-Wolfe iterations (array operations), not a
+  Python loop over replications.
 * ``variance="jackknife"`` (Algorithm 3, two or more treated units): each unit left out in turn
   with the weights held fixed, as ``synthdid::vcov(method="jackknife")``.
 
