@@ -49,9 +49,7 @@ class NHSFormMixin:
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget = field.widget
             css = _css(widget)
-            classes = [
-                c for c in widget.attrs.get("class", "").split() if not c.startswith("nhsuk-")
-            ]
+            classes = [c for c in widget.attrs.get("class", "").split() if c not in _OURS]
             classes.insert(0, css)
             described = []
             if field.help_text:
