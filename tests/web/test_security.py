@@ -207,6 +207,32 @@ def test_soft_deleted_record_is_hidden_and_an_administrator_restores_it(client_a
     assert last.history_user == admin_client.user
 
 
+@pytest.mark.django_db
+def test_admin_deletes_softly_and_never_removes_a_record(client_as):
+    from focuson.web.programme.models import Pillar
+
+    pillar = Pillar.objects.create(name="Healthy start")
+    admin_client = client_as("administrator")
+    changelist = reverse("admin:programme_pillar_changelist")
+    page = admin_client.get(changelist).text
+    assert "soft_delete_selected" in page and 'value="delete_selected"' not in page
+    change = admin_client.get(reverse("admin:programme_pillar_change", args=[pillar.pk])).text
+    assert reverse("admin:programme_pillar_delete", args=[pillar.pk]) not in change
+
+    response = admin_client.post(
+        changelist, {"action": "soft_delete_selected", "_selected_action": [pillar.pk]}
+    )
+    assert response.status_code == 302
+    deleted = Pillar.all_objects.get(pk=pillar.pk)
+    assert deleted.is_deleted and deleted.deleted_by == admin_client.user
+    assert deleted.history.order_by("history_date").last().history_user == admin_client.user
+    # Django's own delete is refused, so the row stays.
+    response = admin_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [pillar.pk], "post": "yes"}
+    )
+    assert Pillar.all_objects.filter(pk=pillar.pk).exists()
+
+
 # -- the API ------------------------------------------------------------------------------------
 
 
