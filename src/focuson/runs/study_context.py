@@ -55,6 +55,7 @@ class StudyContext:
     sign: int
     gap_name: str
     notes: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # comparison groups with a missing month
 
     @property
     def months(self) -> list[str]:
@@ -184,13 +185,13 @@ def panel(ctx: StudyContext, which: str, months: list[str], *, record: bool = Tr
         grp = u if which == "unit" else ctx.gap_group(u, which)
         s = published_series(ctx.table, dim, grp, months)
         if s["missing"].any():
-            note = _missing_note(grp, s, len(months))
             if u != ctx.group:
-                note += " Left out of the comparison."
+                if record and grp not in ctx.left_out:
+                    ctx.left_out.append(grp)
+                continue
+            note = _missing_note(grp, s, len(months))
             if record and note not in ctx.notes:
                 ctx.notes.append(note)
-            if u != ctx.group:
-                continue
         units.append(u)
         frames.append(s)
     complete = not frames[0]["missing"].any()

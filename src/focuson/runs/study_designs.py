@@ -115,6 +115,8 @@ def _checks(ctx: StudyContext, d: DesignFit | None, series: pd.DataFrame) -> pd.
     else:
         rows.append(_check("placebo", "not applicable", "No placebo test for this design yet."))
     gone = [n for n in ctx.notes if "suppressed or not published" in n]
+    if ctx.left_out:
+        gone.append(f"Left out of the comparison: {', '.join(ctx.left_out)}.")
     rows.append(_check(
         "suppression", "warning" if gone else "pass",
         " ".join(gone) if gone else "No month suppressed in the windows.", float(len(gone)),
@@ -199,6 +201,11 @@ def run_design(
             power = "The minimum detectable effect could not be worked out: pre-period months "
             power += f"of {ctx.unit_name} are suppressed."
         verdict = _verdict(ctx, d, n_points)
+    if ctx.left_out:
+        ctx.notes.append(
+            "Left out of the comparison (a suppressed or unpublished month in the windows, never "
+            f"filled in): {', '.join(ctx.left_out)}."
+        )
     rows = [] if d is None else d.rows
     common = {"indicator": plan.outcome.indicator, "unit": ctx.unit_name, "units": ctx.units,
               "method": d.method if d is not None else "descriptive: run chart"}  # fmt: skip
