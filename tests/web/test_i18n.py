@@ -3,6 +3,7 @@ right-to-left pages for Arabic, Farsi and Urdu."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -97,6 +98,58 @@ def test_scanner_finds_text_in_attributes_and_around_tags():
     assert untranslated('{{ when|default:"never" }}{{ n|default:"–" }}') == ["never"]
     included = '{% include "t.html" with caption="All runs" here="runs" title=_("Fine") n=3 %}'
     assert untranslated(included) == ["All runs"]
+
+
+#: Arguments people read: field labels and hints, model names, admin action descriptions.
+_UI_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "empty_label"}
+_MESSAGES = {"success", "info", "warning", "error", "debug", "add_message"}
+
+
+def _plain_text(node: ast.expr) -> str | None:
+    """The text of a string literal or f-string with letters in it (not wrapped in ``_()``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value if re.search(r"[^\W\d_]", node.value) else None
+    if isinstance(node, ast.JoinedStr):
+        return ast.unparse(node)
+    return None
+
+
+def untranslated_python(source: str) -> list[tuple[int, str]]:
+    """Plain strings a person reads in ``source``: labels, hints, messages, validation errors.
+
+    Examples
+    --------
+    >>> untranslated_python('f = CharField(label="Name", help_text=_("Your name"))')
+    [(1, 'label: Name')]
+    >>> untranslated_python('messages.success(request, f"Saved {n}")')
+    [(1, "message: f'Saved {n}'")]
+    """
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        for keyword in node.keywords:
+            if keyword.arg in _UI_KEYWORDS and (text := _plain_text(keyword.value)):
+                found.append((keyword.value.lineno, f"{keyword.arg}: {text}"))
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        owner = getattr(getattr(func, "value", None), "id", "")
+        message = node.args[-1] if owner == "messages" and name in _MESSAGES else None
+        if message is not None and len(node.args) >= 2 and (text := _plain_text(message)):
+            found.append((node.lineno, f"message: {text}"))
+        if name == "ValidationError" and node.args and (text := _plain_text(node.args[0])):
+            found.append((node.lineno, f"error: {text}"))
+    return found
+
+
+def test_python_ui_strings_are_marked_for_translation():
+    offenders = [
+        f"{path.relative_to(WEB)}:{line}: {text}"
+        for path in sorted(WEB.rglob("*.py"))
+        if "migrations" not in path.parts
+        for line, text in untranslated_python(path.read_text())
+    ]
+    assert offenders == [], "wrap these in gettext_lazy (_) or gettext"
 
 
 @pytest.mark.django_db
