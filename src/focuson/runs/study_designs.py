@@ -80,11 +80,17 @@ def _checks(ctx: StudyContext, d: DesignFit | None, series: pd.DataFrame) -> pd.
             f"The weighted comparison units track the unit before the change with a root mean "
             f"squared error of {rmspe} (the unit's own spread: {sd:.3g}).", float(rmspe),
         ))  # fmt: skip
-    else:
+    elif "leads" in f:
+        _, largest, p = f["leads"]
         rows.append(_check(
-            "parallel_trends", "not applicable",
-            "Not tested: an event study's leads need at least 3 treated units.",
+            "parallel_trends", "warning" if p < 0.1 else "pass",
+            f"Event-study leads before the change (largest {largest}{ctx.shown} against the "
+            f"month before it): their size ranks p = {p:.2g} among the units each taken as if "
+            "treated" + (": the trends before the change were not parallel." if p < 0.1
+                         else ", within chance."), p,
         ))  # fmt: skip
+    else:
+        rows.append(_check("parallel_trends", "not applicable", "Not tested for this design."))
     lb = [v for k, v in f.items() if k.startswith("ljung_box")]
     if lb:
         worst = min(p for _, _, p in lb)

@@ -207,6 +207,7 @@ def fit_did(ctx: StudyContext, p: Panel) -> DesignFit:
             "placebo intervals"
         )
     d.facts["placebo"] = ("permutation", fe.inference, fe.p_value)
+    d.facts["leads"] = leads_placebo(p.value, len(ctx.pre))
     pm, pl = _gap_panels(ctx)
     if pm.complete and pl.complete and len(pm.units) >= 2:
         y = np.concatenate([pm.value.ravel(), pl.value.ravel()])
@@ -219,6 +220,24 @@ def fit_did(ctx: StudyContext, p: Panel) -> DesignFit:
         d.gap = _triple(ge) if np.isfinite(g.lower) else (ge.estimate, math.nan, math.nan)
         d.rows.append(_row("gap", _gap_label(ctx), ge, 1.0, "positive = narrowed", g.note))
     return d
+
+
+def leads_placebo(Y: np.ndarray, n_pre: int) -> tuple[str, str, float]:
+    """Event-study leads of unit 0 and their placebo test, for one treated unit.
+
+    With unit and period effects and a relative-time dummy for every period of one unit but the
+    last pre-period (-1), each lead is that unit's change from -1 minus the other units' mean
+    change (OLS); the pre-trend statistic is the leads' root mean square, and its p-value the
+    rank of unit 0's among every unit's, each taken as if treated (no cluster SE exists with
+    one treated unit; Conley & Taber 2011). Unweighted.
+    """
+    change = Y[:, : n_pre - 1] - Y[:, [n_pre - 1]]  # each unit's pre-period months minus -1
+    others = (change.sum(axis=0) - change) / (len(Y) - 1)  # the other units' mean, per unit
+    leads = change - others
+    rms = np.sqrt(np.mean(leads**2, axis=1))
+    p = float(np.mean(rms >= rms[0] - 1e-12))
+    largest = float(leads[0, np.argmax(np.abs(leads[0]))])
+    return ("leads", f"{largest:+.2f}", p)
 
 
 # --- synthetic control and synthetic DiD -----------------------------------------------------

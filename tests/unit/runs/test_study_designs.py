@@ -105,7 +105,12 @@ def test_did_with_one_treated_unit_is_descriptive_naming_the_permutation_test(tm
     assert run.verdict.overall is None
     assert "permutation test over 12 assignments" in run.verdict.overall_line
     assert "sdid or synthetic_control" in run.verdict.overall_line
-    assert run.effects.set_index("estimand").loc["overall", "estimate"] == pytest.approx(6, abs=1)
+    e = run.effects.set_index("estimand")
+    assert e.loc["overall", "estimate"] == pytest.approx(6, abs=1)
+    assert e.loc["gap", "estimate"] == pytest.approx(6, abs=1.5)  # the triple difference
+    checks = pd.read_parquet(run.out_dir / "checks.parquet").set_index("check")
+    assert checks.loc["parallel_trends", "sentence"].startswith("Event-study leads")
+    assert checks.loc["placebo", "sentence"].startswith("Permutation test")
 
 
 def test_ancova_with_one_treated_unit_reports_the_adjusted_difference_descriptively(
@@ -131,3 +136,18 @@ def test_descriptive_design_and_too_few_months_give_a_run_chart_in_words(tmp_pat
 def test_a_unknown_comparison_unit_is_named_with_the_groups_there(tmp_path, levels):
     with pytest.raises(StudyError, match=r"no group 'Nowhere'.*C00"):
         _run(tmp_path, levels, "sdid", others=["Nowhere"])
+
+
+def test_a_comparison_unit_with_a_suppressed_month_is_left_out_and_named(tmp_path, levels):
+    table = pd.read_parquet(levels / "monitor" / "levels.parquet")
+    hit = (table["group"] == "C03") & (table["period"] == "2022-05")
+    table.loc[hit, ["suppressed", "value"]] = [True, np.nan]
+    (tmp_path / "r" / "monitor").mkdir(parents=True)
+    table.to_parquet(tmp_path / "r" / "monitor" / "levels.parquet")
+    run, _ = _run(tmp_path, tmp_path / "r", "comparative_its")
+    assert (
+        run.effects.set_index("estimand")
+        .loc["overall", "method"]
+        .startswith("comparative ITS against 10 comparison unit(s)")
+    )
+    assert any(n.startswith("Left out of the comparison") and "C03" in n for n in run.notes)
