@@ -132,8 +132,10 @@ def _frank_wolfe(
         denom = np.einsum("bn,bn->b", d_err, d_err) + eta * np.einsum("bt,bt->b", dx, dx)
         with np.errstate(invalid="ignore", divide="ignore"):
             step = -np.einsum("bt,bt->b", half_grad, dx) / denom
-        # fw.step returns x unchanged when the vertex is x itself (dx all zero)
-        step = np.where(np.all(dx == 0, axis=1), 0.0, np.clip(step, 0.0, 1.0))
+        # fw.step returns x unchanged when the vertex is x itself (dx all zero); a flat
+        # direction (denominator 0: no ridge, no change in fit) is not taken either
+        still = np.all(dx == 0, axis=1) | ~(denom > 0)
+        step = np.where(still, 0.0, np.clip(step, 0.0, 1.0))
         xi = xi + step[:, None] * dx
         x[idx] = xi
         err = np.einsum("bnt,bt->bn", Ai, xi) - bi
