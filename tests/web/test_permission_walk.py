@@ -11,124 +11,30 @@ walk finds URLs, their permissions and the objects their arguments point at:
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.test import Client
 from django.urls import reverse
 from tests.web.factories.user import UserFactory
 from tests.web.walk import (
     INLINE,
     WHO,
     Target,
-    World,
     api_schema,
     api_url_patterns,
-    bodies,
     builders,
     endpoints,
-    instance_value,
     login_url,
-    make_value,
     pages,
 )
+from tests.web.walk_request import request_as
 
-from focuson.web.accounts.models import ApiToken
 from focuson.web.permissions import Permission
 
 TARGETS = pages() + endpoints()
-BUILDERS = builders()
-BODIES = bodies()
 #: Status codes that mean "refused" or "broken", never "allowed".
 REFUSALS = {401, 403, 404}
-
-
-def _value(target: Target, world: World, kwarg: str) -> Any:
-    for key in target.keys(kwarg):
-        if key in BUILDERS:
-            return instance_value(BUILDERS[key](world))
-    pytest.fail(
-        f"{target.test_id}: no builder for the URL argument {kwarg!r}. Add one of "
-        f"{', '.join(map(repr, target.keys(kwarg)))} to WALK_OBJECTS in "
-        f"tests/web/{target.app or '<app>'}/walk.py (see tests/web/walk.py)."
-    )
-
-
-def _body(target: Target, world: World) -> tuple[Any, str | None]:
-    """The request's body (and its content type) for an API write."""
-    key = f"api:{target.name}"
-    if key in BODIES:
-        given = BODIES[key](world)
-        return (given if isinstance(given, str | bytes) else json.dumps(given)), "application/json"
-    schema = api_schema()
-    spec = schema["paths"][target.path][target.method.lower()]
-    content = spec.get("requestBody", {}).get("content", {})
-    if not content:
-        return None, None
-    components = schema.get("components", {}).get("schemas", {})
-
-    def value_of(name: str) -> Any:
-        found = next((k for k in target.keys(name) if k in BUILDERS), None)
-        return instance_value(BUILDERS[found](world)) if found else None
-
-    if "multipart/form-data" in content:
-        form = content["multipart/form-data"]["schema"]
-        return make_value("", form, components, value_of), None
-    body = content["application/json"]["schema"]
-    return json.dumps(make_value("", body, components, value_of)), "application/json"
-
-
-def _query(target: Target, world: World) -> dict[str, Any]:
-    """Values for the operation's required query parameters."""
-    spec = api_schema()["paths"][target.path][target.method.lower()]
-    components = api_schema().get("components", {}).get("schemas", {})
-    return {
-        p["name"]: make_value(p["name"], p.get("schema", {}), components, lambda _name: None)
-        for p in spec.get("parameters", [])
-        if p.get("in") == "query" and p.get("required")
-    }
-
-
-def _request(client: Client, target: Target, who: str, *, member: bool) -> tuple[Any, World, str]:
-    """Make the target's objects as ``who`` would meet them, and request it."""
-    assert target.permission is not None and not target.problem, (
-        f"{target.test_id}: the walk cannot use it: {target.problem or 'no permission'}"
-    )
-    user = None if who == "anonymous" else UserFactory(role=who)
-    world = World(role=who, user=user, member=user if member and who == "facilitator" else None)
-    values = {kwarg: _value(target, world, kwarg) for kwarg in target.kwargs}
-    for project in world.projects:
-        # The builders' contract (tests/web/walk.py): members are made members, outsiders not.
-        assert bool(world.member) == bool(user and project.is_member(user)), (
-            f"{target.test_id}: a builder's project does not have world.member as its member"
-        )
-    url = target.url(values)
-    if target.kind == "page":
-        if user is not None:
-            client.force_login(user)
-        if target.method == "GET":
-            return client.get(url), world, url
-        return client.post(url, {}), world, url
-    headers = {}
-    if user is not None:
-        _token, plain = ApiToken.issue(user=user, name="the permission walk")
-        headers["authorization"] = f"Bearer {plain}"
-    if target.method == "GET":
-        return client.get(url, _query(target, world), headers=headers), world, url
-    data, content_type = _body(target, world)
-    extra = {"content_type": content_type} if content_type else {}
-    response = (
-        client.generic(target.method, url, **extra, headers=headers)
-        if data is None
-        else (
-            client.post(url, data, headers=headers, **extra)
-            if target.method == "POST"
-            else client.generic(target.method, url, data, headers=headers, **extra)
-        )
-    )
-    return response, world, url
 
 
 def _assert_nothing_inline(response: Any, said: str) -> None:
@@ -172,14 +78,14 @@ def _may(target: Target, who: str) -> bool:
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.test_id)
 def test_walk_allows_or_refuses_as_the_permission_list_says(client, target, who):
-    response, _world, url = _request(client, target, who, member=True)
+    response, _world, url = request_as(client, target, who, member=True)
     _assert_outcome(response, target, who, url, allowed=_may(target, who))
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", [t for t in TARGETS if t.kwargs], ids=lambda t: t.test_id)
 def test_walk_facilitator_outside_the_project_is_not_found(client, target):
-    response, world, url = _request(client, target, "facilitator", member=False)
+    response, world, url = request_as(client, target, "facilitator", member=False)
     if world.projects:
         assert response.status_code == 404, (
             f"{target.method} {url} answered {response.status_code} to a facilitator who is "
@@ -193,7 +99,7 @@ def test_walk_every_url_argument_has_a_builder():
     missing = {
         f"{t.test_id} {kwarg}": " or ".join(t.keys(kwarg))
         for t in TARGETS
-        for kwarg in t.missing_builders(BUILDERS)
+        for kwarg in t.missing_builders(builders())
     }
     assert missing == {}, "add these to WALK_OBJECTS in tests/web/<app>/walk.py"
 

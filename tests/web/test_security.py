@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
@@ -20,7 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from tests.web.factories.api_token import ApiTokenFactory, bearer
 from tests.web.factories.user import PASSWORD
-from tests.web.walk import INLINE, api_schema
+from tests.web.walk import INLINE, api_schema, endpoints
+from tests.web.walk_request import request_as
 
 from focuson.web.accounts.models import ApiToken
 
@@ -178,6 +180,30 @@ def test_audit_bad_input_saves_nothing(client_as):
     page = response.content.decode()
     assert "nhsuk-error-summary" in page and "Enter what the token is for" in page
     assert not ApiToken.objects.exists() and not ApiToken.history.exists()
+
+
+def _history_by(user: object, since: object) -> int:
+    """Audit entries recorded for ``user`` since ``since``, over every audited model."""
+    return sum(
+        model.objects.filter(history_user=user, history_date__gte=since).count()
+        for model in apps.get_models()
+        if model.__name__.startswith("Historical") and hasattr(model, "history_user")
+    )
+
+
+@pytest.mark.django_db
+def test_audit_records_the_token_owner_for_api_writes(client):
+    # Scripts write as the token's owner: the audit trail names them, not "nobody".
+    writes = [t for t in endpoints() if t.method != "GET"]
+    assert writes, "the API has no write operation to check"
+    done = []
+    for target in writes:
+        since = timezone.now()
+        response, world, url = request_as(client, target, "administrator", member=False)
+        if 200 <= response.status_code < 300:
+            assert _history_by(world.user, since) > 0, f"{target.method} {url} left no audit entry"
+            done.append(url)
+    assert done, "no API write succeeded as an administrator"
 
 
 # -- soft deletion and restore ------------------------------------------------------------------

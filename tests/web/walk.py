@@ -61,7 +61,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Model
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -118,11 +117,13 @@ def _collect(attribute: str) -> dict[str, Builder]:
     return found
 
 
+@functools.cache
 def builders() -> dict[str, Builder]:
     """Every ``WALK_OBJECTS`` entry of ``tests/web/*/walk.py``."""
     return _collect("WALK_OBJECTS")
 
 
+@functools.cache
 def bodies() -> dict[str, Builder]:
     """Every ``WALK_BODIES`` entry of ``tests/web/*/walk.py``."""
     return _collect("WALK_BODIES")
@@ -314,60 +315,3 @@ def api_url_patterns() -> list[str]:
         route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
         paths.append(reverse("api:openapi-json").removesuffix("openapi.json") + route)
     return paths
-
-
-# -- making up request bodies and queries -------------------------------------------------------
-
-
-def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in schema:
-        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
-    for combined in ("anyOf", "oneOf", "allOf"):
-        if combined in schema:
-            options = [s for s in schema[combined] if s.get("type") != "null"]
-            return _resolve(options[0], components)
-    return schema
-
-
-def make_value(
-    name: str, schema: dict[str, Any], components: dict[str, Any], value_of: Callable[[str], Any]
-) -> Any:
-    """A valid value for property ``name`` of ``schema``, using a builder when there is one."""
-    schema = _resolve(schema, components)
-    built = value_of(name)
-    if built is not None:
-        return built
-    if "enum" in schema:
-        return schema["enum"][0]
-    if "default" in schema:
-        return schema["default"]
-    kind = schema.get("type", "string")
-    if kind == "object":
-        return {
-            prop: make_value(prop, sub, components, value_of)
-            for prop, sub in schema.get("properties", {}).items()
-            if prop in schema.get("required", [])
-        }
-    if kind == "array":
-        return []
-    if kind == "integer":
-        return max(1, schema.get("minimum", 1))
-    if kind == "number":
-        return float(max(1, schema.get("minimum", 1)))
-    if kind == "boolean":
-        return False
-    fmt = schema.get("format", "")
-    if fmt == "date":
-        return "2026-01-01"
-    if fmt == "date-time":
-        return "2026-01-01T09:00:00Z"
-    if fmt == "binary":
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        return SimpleUploadedFile("walk.txt", b"walk")
-    return "walk"[: schema.get("maxLength", 4)] or "w"
-
-
-def instance_value(value: Any) -> Any:
-    """A builder's result as a URL value: a model instance gives its primary key."""
-    return value.pk if isinstance(value, Model) else value
