@@ -284,6 +284,11 @@ def fit_sdid(ctx: StudyContext, p: Panel, estimator: str) -> DesignFit:
         ge = effect("gap", g.estimate, g.se, g.lower, g.upper, math.nan)
         d.gap = _triple(ge)
         d.rows.append(_row("gap", _gap_label(ctx), ge, 1.0, "positive = narrowed", g.note))
+        # relative: the share of the expected gap closed (the oriented gap series is negative
+        # when the most deprived are behind); none when they were not behind
+        behind = -(float(gaps[0, n_pre:].mean()) - g.estimate)
+        if behind > 0:
+            d.relative.append(("gap", _gap_label(ctx), *(100 * v / behind for v in _triple(ge))))
     return d
 
 

@@ -87,6 +87,8 @@ def test_sdid_and_synthetic_control_give_placebo_intervals_and_a_verdict(tmp_pat
     assert e.loc["overall", "estimate"] == pytest.approx(6, abs=1.5)
     assert "placebo SE (200 replications" in e.loc["overall", "se_convention"]
     assert e.loc["gap", "estimate"] == pytest.approx(6, abs=2)
+    # 6 of an expected gap of 16 points closed
+    assert e.loc["gap", "relative"] == pytest.approx(100 * 6 / 16, abs=15)
     assert run.verdict.overall is not None and run.verdict.overall.category == "improved"
     series = pd.read_parquet(run.out_dir / "series.parquet")
     expected = series.loc[(series["series"] == "overall") & (series["phase"] == "post")]
