@@ -141,6 +141,10 @@ def test_a_comparative_design_runs_against_the_plans_comparison_boroughs(monitor
     )
     assert result.exit_code == 0, result.output
     assert "Descriptive only, no verdict: only 1 treated unit" in _text(result)
+    # the card names the design's own model, not the plan's segmented-regression family
+    card = (base / "did" / "card.html").read_text(encoding="utf-8")
+    model = card.split("<dt>Model</dt>")[1].split("</dd>")[0]
+    assert "two-way fixed effects" in model and "quasi-binomial" not in model
 
 
 def test_study_without_monitoring_results_says_where_to_point(tmp_path):

@@ -13,6 +13,8 @@ DESIGN_WORDS = {
     "ancova": "ANCOVA on the baseline",
     "descriptive": "Descriptive only (run chart)",
 }
+#: Designs fitted as segmented regressions with the plan's model family, impact and seasonality.
+SEGMENTED = frozenset({"its", "comparative_its"})
 FAMILY_WORDS = {
     "binomial": "quasi-binomial model of the monthly proportions",
     "poisson": "quasi-Poisson model of the monthly counts",

@@ -33,6 +33,7 @@ from focuson.reports._study_words import (
     ESTIMAND_WORDS,
     FAMILY_WORDS,
     IMPACT_WORDS,
+    SEGMENTED,
     STATUS_WORDS,
 )
 from focuson.runs.study_series import GAP_DIMENSIONS
@@ -124,13 +125,18 @@ class _Card:
         better = "higher is better" if p.outcome.better == "higher" else "lower is better"
         overall = self.effect("overall")
         errors = str(overall["se_convention"]) if overall else "not fitted"
-        model = f"{FAMILY_WORDS[p.model.family]}, {IMPACT_WORDS[p.model.impact]}"
-        pairs = p.model.fourier_pairs
-        model += (
-            f", {pairs} seasonal sine-cosine pair{'s' if pairs > 1 else ''}"
-            if pairs
-            else (", no seasonal terms")
-        )
+        if p.design in SEGMENTED:
+            model = f"{FAMILY_WORDS[p.model.family]}, {IMPACT_WORDS[p.model.impact]}"
+            pairs = p.model.fourier_pairs
+            model += (
+                f", {pairs} seasonal sine-cosine pair{'s' if pairs > 1 else ''}"
+                if pairs
+                else (", no seasonal terms")
+            )
+        else:
+            # The other designs are not segmented regressions: say what was fitted, as the
+            # run recorded it (weights, fixed effects, baseline adjustment).
+            model = str(overall["method"]) if overall else "no model fitted"
         model += f"; errors: {errors}"
         rows = [
             ("Outcome", f"{self.title} ({better})"),
