@@ -149,6 +149,10 @@ class UploadForm(NHSFormMixin, forms.Form):
             "Zip the folder focuson find, monitor or study wrote (the one holding "
             "manifest.json) and choose the zip here."
         ),
+        error_messages={
+            "required": _("Choose the zip file of a results folder."),
+            "empty": _("The file chosen is empty; choose the zip file of a results folder."),
+        },
     )
 
     def clean_results(self) -> Any:

@@ -31,6 +31,7 @@ from focuson.web.evidence.rows import (
     indicator_table,
     series_rows,
 )
+from focuson.web.evidence.templatetags.evidence import month
 
 #: Rows written per INSERT: small enough for SQLite's variable limit, big enough to be quick.
 BATCH = 2000
@@ -99,12 +100,13 @@ def _title(results: ResultsFolder, first: str, last: str) -> str:
         except (OSError, ValueError, LookupError, TypeError, AttributeError):
             plan_title = str(results.manifest.get("design", "")).upper()
         return _("Study: %(title)s") % {"title": plan_title}
-    months = _("%(first)s to %(last)s") % {"first": first, "last": last} if first else ""
+    span = {"first": month(first), "last": month(last)}
+    months = _("%(first)s to %(last)s") % span if first else ""
     if results.kind == "find":
-        words = _("Find with ongoing measurement") if results.monitor else _("Find")
+        kind = _("Find with ongoing measurement") if results.monitor else _("Find")
     else:
-        words = _("Ongoing measurement")
-    return f"{words}, {months}" if months else str(words)
+        kind = _("Ongoing measurement")
+    return f"{kind}, {months}" if months else str(kind)
 
 
 def _created(manifest: dict[str, Any]) -> datetime | None:

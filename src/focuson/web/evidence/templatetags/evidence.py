@@ -10,6 +10,7 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -79,3 +80,27 @@ def probability(value: Any) -> str:
     if found is None:
         return "–"
     return "< 0.001" if found < 0.001 else f"{found:.3f}"
+
+
+@register.filter
+def short_unit(text: str, unit: str = "") -> str:
+    """``text`` from :func:`amount` without a long unit (the table names it once per row)."""
+    if unit and unit != "%" and text.endswith(f" {unit}"):
+        return text[: -len(unit) - 1]
+    return text
+
+
+#: What each kind of alert means, in words (``docs/outputs.md``, ``monitor/alerts.parquet``).
+ALERT_KINDS = {
+    "new_inequality": gettext_lazy("New inequality"),
+    "widens": gettext_lazy("Gap widening"),
+    "closes": gettext_lazy("Gap closing"),
+    "reverses": gettext_lazy("Gap reversed"),
+    "hidden_by_average": gettext_lazy("Hidden by the average"),
+}
+
+
+@register.filter
+def alert_kind(kind: str) -> str:
+    """An alert's kind in words (the code itself if it is new to this version)."""
+    return str(ALERT_KINDS.get(kind, kind))
