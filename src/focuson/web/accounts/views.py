@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,9 +39,9 @@ def me(request: HttpRequest) -> HttpResponse:
 @requires(Permission.USE_API)
 @require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
-    """Stop a token working (only your own)."""
-    token = ApiToken.objects.filter(pk=pk, user=request.user, revoked_at__isnull=True).first()
-    if token is not None:
+    """Stop a token working (only your own: anyone else's answers 404, like a missing one)."""
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if token.revoked_at is None:
         # A save, not a queryset update: the audit trail (simple-history) records who revoked it.
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
