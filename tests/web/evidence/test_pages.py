@@ -224,3 +224,22 @@ def test_study_run_page_shows_its_verdict(client_as, study_folder) -> None:
         response.content.replace(b"&#x27;", b"'")
     )
     assert Run.objects.get(pk=run.pk).kind == "study"
+
+
+@pytest.mark.django_db
+def test_administrator_restores_a_deleted_run_in_the_admin(client_as, administrator) -> None:
+    finding = FindingFactory()
+    run = finding.run
+    run.soft_delete(user=administrator)
+    client = client_as(administrator)
+
+    response = client.post(
+        "/admin/evidence/run/",
+        {"action": "restore_selected", "_selected_action": [run.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert Run.objects.filter(pk=run.pk).exists()
+    assert client_as("viewer").get(f"/evidence/findings/{finding.pk}/").status_code == 200
+    assert run.history.count() >= 2  # created, deleted and restored: each audited
