@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from focuson.web.evidence.models import Alert, Finding, Gradient, Series
+
 FINDING_TEXT = (
     "indicator",
     "indicator_title",
@@ -64,10 +66,14 @@ POINT_COLUMNS = ("period", "value", "mean", "lower", "upper", "point_type", "seg
 INDICATOR_FIELDS = ("title", "unit", "statistic", "multiplier", "polarity", "standard", "target")
 
 
-def _text(frame: pd.DataFrame, column: str, limit: int = 500) -> pd.Series:
+def _text(frame: pd.DataFrame, column: str, model: Any) -> pd.Series:
+    """A text column, blank where missing, cut to the model field's length (PostgreSQL
+    refuses longer text; SQLite would keep it)."""
     if column not in frame:
         return pd.Series("", index=frame.index, dtype=object)
-    return frame[column].fillna("").astype(str).str.slice(0, limit)
+    limit = getattr(model._meta.get_field(column), "max_length", None)
+    text = frame[column].fillna("").astype(str)
+    return text.str.slice(0, limit) if limit else text
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -138,7 +144,7 @@ def finding_rows(
     frame: pd.DataFrame, run: Any, indicators: Mapping[str, Mapping[str, Any]]
 ) -> Iterator[dict[str, Any]]:
     """Model fields of each row of ``findings.parquet`` (or ``monitor/levels.parquet``)."""
-    columns: dict[str, pd.Series] = {name: _text(frame, name) for name in FINDING_TEXT}
+    columns: dict[str, pd.Series] = {name: _text(frame, name, Finding) for name in FINDING_TEXT}
     columns.update({name: _numbers(frame, name) for name in FINDING_NUMBERS})
     columns["significant"] = _flags(frame, "significant")
     columns["suppressed"] = _flags(frame, "suppressed")
@@ -150,14 +156,14 @@ def finding_rows(
 
 def gradient_rows(frame: pd.DataFrame, run: Any) -> Iterator[dict[str, Any]]:
     """Model fields of each row of ``gradients.parquet``."""
-    columns: dict[str, pd.Series] = {name: _text(frame, name, 300) for name in GRADIENT_TEXT}
+    columns: dict[str, pd.Series] = {name: _text(frame, name, Gradient) for name in GRADIENT_TEXT}
     columns.update({name: _numbers(frame, name) for name in GRADIENT_NUMBERS})
     return _rows(columns, {"run": run})
 
 
 def alert_rows(frame: pd.DataFrame, run: Any) -> Iterator[dict[str, Any]]:
     """Model fields of each row of ``monitor/alerts.parquet``."""
-    columns: dict[str, pd.Series] = {name: _text(frame, name, 2000) for name in ALERT_TEXT}
+    columns: dict[str, pd.Series] = {name: _text(frame, name, Alert) for name in ALERT_TEXT}
     columns.update({name: _numbers(frame, name) for name in ALERT_NUMBERS})
     return _rows(columns, {"run": run})
 
@@ -201,7 +207,7 @@ def series_rows(
         "assurance_icon",
         "latest_period",
     )
-    columns: dict[str, pd.Series] = {name: _text(series, name, 200) for name in text}
+    columns: dict[str, pd.Series] = {name: _text(series, name, Series) for name in text}
     for row in _rows(columns, {"run": run}):
         found = levels if row["kind"] == "level" else gaps
         about = row["dimension"] if row["kind"] == "level" else row["measure"]
