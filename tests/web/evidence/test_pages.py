@@ -108,6 +108,7 @@ def test_findings_explorer_refuses_an_unknown_indicator_with_a_message(client_as
     response = client_as("viewer").get("/evidence/findings/", {"indicator": "no_such_thing"})
 
     assert response.status_code == 200 and b"There is a problem" in response.content
+    assert b"These results have no such choice" in response.content
     assert b"0 findings in" in response.content
 
 

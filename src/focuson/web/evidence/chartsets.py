@@ -280,7 +280,9 @@ class _Builder:
 
 def finding_charts(finding: Finding) -> list[ChartBlock]:
     """The charts of ``finding``'s page, rendered (cached per finding and language)."""
-    key = f"evidence:charts:v1:{finding.pk}:{get_language()}"
+    # The run's content hash makes the key unique even where a database reuses ids (a test
+    # database rolled back); a run never changes once imported.
+    key = f"evidence:charts:v1:{finding.run.content_hash}:{finding.pk}:{get_language()}"
     cached: list[ChartBlock] | None = cache.get(key)
     if cached is not None:
         return cached

@@ -22,6 +22,12 @@ SIGNIFICANCE = [
     ("not", _("Not significantly different")),
 ]
 ALL_MONTHS = "all"
+#: A value the results do not have (a link from other results, or an edited address).
+NOT_HERE = {
+    "invalid_choice": _(
+        "These results have no such choice. Choose again from the list, or clear the filters."
+    )
+}
 
 
 def run_label(run: Run) -> str:
@@ -36,7 +42,7 @@ def run_choices(queryset: QuerySet[Run]) -> list[tuple[str, str]]:
 def run_options(run: Run) -> dict[str, list[tuple[str, str]]]:
     """The values the findings of ``run`` can be filtered by, in words; cached (runs never
     change once imported)."""
-    key = f"evidence:options:{run.pk}"
+    key = f"evidence:options:{run.content_hash}:{run.pk}"
     found: dict[str, list[tuple[str, str]]] | None = cache.get(key)
     if found is not None:
         return found
@@ -64,17 +70,17 @@ def run_options(run: Run) -> dict[str, list[tuple[str, str]]]:
 class FindingFilterForm(NHSFormMixin, forms.Form):
     """Which findings to show: every field optional; an unknown value is an error, not ignored."""
 
-    run = forms.ChoiceField(label=_("Results"), required=False)
-    indicator = forms.ChoiceField(label=_("Indicator"), required=False)
-    dimension = forms.ChoiceField(label=_("Breakdown"), required=False)
+    run = forms.ChoiceField(label=_("Results"), required=False, error_messages=NOT_HERE)
+    indicator = forms.ChoiceField(label=_("Indicator"), required=False, error_messages=NOT_HERE)
+    dimension = forms.ChoiceField(label=_("Breakdown"), required=False, error_messages=NOT_HERE)
     group = forms.CharField(
         label=_("Group"),
         required=False,
         max_length=100,
         help_text=_("Words in the group's name, for example Black or most deprived."),
     )
-    borough = forms.ChoiceField(label=_("Borough"), required=False)
-    period = forms.ChoiceField(label=_("Month"), required=False)
+    borough = forms.ChoiceField(label=_("Borough"), required=False, error_messages=NOT_HERE)
+    period = forms.ChoiceField(label=_("Month"), required=False, error_messages=NOT_HERE)
     significance = forms.ChoiceField(label=_("Significance"), required=False, choices=SIGNIFICANCE)
 
     def __init__(self, *args: Any, runs: QuerySet[Run], run: Run | None, **kwargs: Any) -> None:
