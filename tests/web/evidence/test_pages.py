@@ -244,3 +244,16 @@ def test_administrator_restores_a_deleted_run_in_the_admin(client_as, administra
     assert Run.objects.filter(pk=run.pk).exists()
     assert client_as("viewer").get(f"/evidence/findings/{finding.pk}/").status_code == 200
     assert run.history.count() >= 2  # created, deleted and restored: each audited
+
+
+@pytest.mark.django_db
+def test_findings_explorer_latest_month_is_the_chosen_indicators_latest(client_as) -> None:
+    run = RunFactory(last_period="2025-03")
+    FindingFactory(run=run, indicator="screening_breast", period="2025-01", group_label="Early")
+    FindingFactory(run=run, indicator="other", indicator_title="Other", period="2025-03")
+
+    response = client_as("viewer").get(
+        "/evidence/findings/", {"run": run.pk, "indicator": "screening_breast"}
+    )
+
+    assert b"1 findings in" in response.content and b"Early" in response.content

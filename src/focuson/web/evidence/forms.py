@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from focuson.web.core.forms import NHSFormMixin
@@ -114,7 +114,10 @@ class FindingFilterForm(NHSFormMixin, forms.Form):
                 queryset = queryset.filter(group_label__icontains=word)
         if data.get("borough"):
             queryset = queryset.filter(borough=data["borough"])
-        period = data.get("period") or latest
+        period = data.get("period")
+        if not period:
+            # The latest month of what is chosen: an indicator may stop before the run does.
+            period = queryset.aggregate(latest=Max("period"))["latest"] or latest
         if period != ALL_MONTHS:
             queryset = queryset.filter(period=period)
         significance = data.get("significance")
