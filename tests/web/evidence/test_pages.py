@@ -20,7 +20,7 @@ def _excess_column(html: bytes) -> list[float]:
     for row in rows:
         cells = re.findall(rb"nhsuk-table__cell--numeric\">(.*?)</td>", row, re.S)
         if len(cells) == 3:
-            text = cells[2].decode().replace(",", "").strip()
+            text = cells[0].decode().replace(",", "").strip()
             found.append(float("nan") if text == "–" else float(text))
     return found
 
