@@ -25,10 +25,12 @@ def _add_routers() -> None:
     from focuson.web.accounts.api import router as accounts
     from focuson.web.evidence.api import router as evidence
     from focuson.web.programme.api import router as programme
+    from focuson.web.study.api import router as study
 
     api.add_router("/accounts/", accounts)
     api.add_router("/programme/", programme)
     api.add_router("/evidence/", evidence)
+    api.add_router("/study/", study)
 
 
 _add_routers()

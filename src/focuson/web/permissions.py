@@ -38,6 +38,8 @@ class Permission(enum.StrEnum):
     EDIT_PROJECT = "edit_project"
     EDIT_PROJECT_STEPS = "edit_project_steps"
     RECORD_DECISION = "record_decision"
+    #: A project's Study: freeze or amend its plan, link the Study results run on it.
+    EDIT_STUDY = "edit_study"
     EDIT_MONTHLY_UPDATE = "edit_monthly_update"
     PUBLISH_MONTHLY_UPDATE = "publish_monthly_update"
     DELETE = "delete"

@@ -44,8 +44,11 @@ FACILITATOR = Role(
 ANALYST = Role(
     "analyst",
     _("Analyst"),
-    _("Brings Find, monitoring and Study results in, and reads everything."),
-    _READ | {P.IMPORT_RESULTS},
+    _(
+        "Brings Find, monitoring and Study results in, writes projects' Study plans, and reads "
+        "everything."
+    ),
+    _READ | {P.IMPORT_RESULTS, P.EDIT_STUDY},
 )
 PROGRAMME_LEAD = Role(
     "programme_lead",
@@ -61,6 +64,7 @@ PROGRAMME_LEAD = Role(
         P.EDIT_PROJECT,
         P.EDIT_PROJECT_STEPS,
         P.RECORD_DECISION,
+        P.EDIT_STUDY,
         P.EDIT_MONTHLY_UPDATE,
         P.PUBLISH_MONTHLY_UPDATE,
         P.DELETE,

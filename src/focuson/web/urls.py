@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("focuson.web.accounts.urls")),
     path("programme/", include("focuson.web.programme.urls")),
     path("evidence/", include("focuson.web.evidence.urls")),
+    path("study/", include("focuson.web.study.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "focuson.web.accounts",
     "focuson.web.programme",
     "focuson.web.evidence",
+    "focuson.web.study",
 ]
 
 MIDDLEWARE = [
