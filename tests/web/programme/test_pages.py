@@ -70,8 +70,8 @@ def test_project_page_shows_the_thread(client_as, make_finding):
     text = response.text
     assert str(finding) in text
     assert "Listen first in Harlesden" in text
-    # The later links of the thread have their places, labelled as to come.
-    assert "Later: insights from conversations" in text and "Later: the study plan" in text
+    # The later links of the thread have their places, labelled as to come (Study: its app's slot).
+    assert "Later: insights from conversations" in text and "No study plan yet." in text
     # A viewer reads; the links to change things are not shown.
     assert reverse("programme:step_edit", args=[project.pk, "open"]) not in text
 

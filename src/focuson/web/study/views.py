@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from focuson.web.permissions import Permission, get_visible_or_404, has_permission, requires
 from focuson.web.programme.models import Project
@@ -19,6 +20,11 @@ from focuson.web.study.models import ProjectStudy
 
 def _project(request: HttpRequest, pk: int, permission: Permission) -> Project:
     return get_visible_or_404(request, Project.objects, permission, pk=pk)
+
+
+def _posted(request: HttpRequest) -> Any:
+    # An empty POST is still a submission: bind it, so its errors are shown.
+    return request.POST if request.method == "POST" else None
 
 
 def _study(project: Project) -> ProjectStudy | None:
@@ -67,7 +73,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     found = _study(project)
     amending = found is not None
     initial = {"plan": found.plan_yaml} if found is not None else {}
-    form = PlanForm(request.POST or None, request.FILES or None, initial=initial, amending=amending)
+    form = PlanForm(_posted(request), request.FILES or None, initial=initial, amending=amending)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -108,7 +114,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 def link(request: HttpRequest, pk: int) -> HttpResponse:
     """Link the Study results run on the frozen plan (a run of another plan is refused)."""
     found = _study_or_404(request, pk, Permission.EDIT_STUDY)
-    form = LinkRunForm(request.POST or None, initial={"run": found.run_id})
+    form = LinkRunForm(_posted(request), initial={"run": found.run_id})
     if request.method == "POST" and form.is_valid():
         try:
             actions.link_run(user=request.user, study=found, run=form.cleaned_data["run"])
@@ -126,7 +132,7 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Record continue, adapt or stop in the project's decisions log, with the results."""
     found = _study_or_404(request, pk, Permission.RECORD_DECISION)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -157,15 +163,15 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 # <style> element and its charts are SVG with style attributes, so this one response allows
 # inline styles. It runs no script at all ('none') and is sandboxed (no scripts, forms or
 # popups; an origin of its own, so it cannot read the app's cookies), and it is served only
-# when its SHA-256 is the one its run's manifest recorded at import. (django-csp types a view
-# as taking the request only, hence the ignore.)
-@csp_replace(  # type: ignore[arg-type]
+# when its SHA-256 is the one its run's manifest recorded at import.
+@csp_replace(
     {
         "style-src": ["'self'", "'unsafe-inline'"],
         "script-src": ["'none'"],
         "sandbox": [True],
     }
 )
+@require_GET
 def card(request: HttpRequest, pk: int) -> HttpResponse:
     """The Study card of the project's results, as its own page (printable)."""
     found = _study_or_404(request, pk, Permission.VIEW_PROJECT)
