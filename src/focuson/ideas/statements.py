@@ -128,7 +128,7 @@ def vote_matrix(votes: ArrayLike) -> FloatArray:
     if bad.any():
         row, col = np.argwhere(bad)[0]
         raise ValueError(
-            f"votes: participant {row}, statement {col} holds {arr[row, col]!r}; votes are "
+            f"votes: participant {row}, statement {col} holds {float(arr[row, col])!r}; votes are "
             f"1 (agree), -1 (disagree), 0 (pass) or NaN (not voted)"
         )
     return arr

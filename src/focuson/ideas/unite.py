@@ -336,9 +336,11 @@ def _refuse(bad: pd.Series, frame: pd.DataFrame, column: str, problem: str) -> N
     """Raise naming the first bad row (0-based, as in the ballots given) and its value."""
     if bool(bad.any()):
         row = int(np.argmax(bad.to_numpy()))
+        value = frame[column].iat[row]
+        value = value.item() if isinstance(value, np.generic) else value  # 2, not np.int64(2)
         raise ValueError(
             f"ballots row {row} (voter {frame['voter'].iat[row]!r}): {column} "
-            f"{frame[column].iat[row]!r} {problem} ({int(bad.sum())} such row(s))"
+            f"{value!r} {problem} ({int(bad.sum())} such row(s))"
         )
 
 
