@@ -15,7 +15,8 @@ never the true ones, so a ratio tells no more than the counts beside it. Within 
 counts add up to the number of participants, which an attacker may know exactly (from the
 event's attendance, say); the suppression is repaired until no suppressed count of 1-7 can be
 narrowed from that sum and the rounding intervals of the published counts (see
-:func:`suppression`). Dimensions share only that total, so they are protected one by one.
+:func:`focuson.insight.disclosure.suppression`). Dimensions share only that total, so they
+are protected one by one.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
+from focuson.insight.disclosure import largest_hidden, suppression
 from focuson.stats import NHS_RULE, DisclosureRule
 from focuson.stats.intervals import wilson_limits
 
@@ -74,17 +76,32 @@ class Representation:
     confidence: float
 
     def not_yet_heard(self) -> str:
-        """The groups not yet heard as one plain-English sentence."""
-        heard = self.bands[self.bands["not_yet_heard"]]
+        """The groups not yet heard, and how many could not be assessed, in plain English.
+
+        A group is assessed when it has a ratio, or is "not yet heard" from the published
+        figures; one suppressed without that, or without a published population, is not.
+        """
+        bands = self.bands
+        heard = bands[bands["not_yet_heard"]]
+        open_ = int((bands["ratio"].isna() & ~bands["not_yet_heard"]).sum())
+        unassessed = (
+            f" {open_} group{'s' if open_ != 1 else ''} could not be assessed (too few "
+            "participants, or the population not published)."
+            if open_
+            else ""
+        )
         if heard.empty:
-            return (
-                "Every group has been heard at least half as often as its share of those affected."
+            share = f"{self.threshold:.0%}".replace("50%", "half")
+            lead = (
+                f"No group is clearly heard less than {share} as often as its share of those "
+                "affected."
             )
+            return lead + unassessed
         parts = [
             f"{label} ({DIMENSION_LABELS.get(d, d)})"
             for d, label in zip(heard["dimension"], heard["label"], strict=True)
         ]
-        return "Not yet heard: " + _and_list(parts) + "."
+        return "Not yet heard: " + _and_list(parts) + "." + unassessed
 
 
 def count_participants(participants: pd.DataFrame, dimensions: list[str]) -> pd.DataFrame:
@@ -257,7 +274,7 @@ def compare(
         share_P = P_mat / np.nansum(P_mat, axis=1, keepdims=True)
         n_pub = published[:, :B]
         x = np.where(
-            np.isnan(n_pub), _largest_hidden(published, exists, total_pub, rule)[:, None], n_pub
+            np.isnan(n_pub), largest_hidden(published, exists, total_pub, rule)[:, None], n_pub
         )
         x = np.minimum(x, known[:, None])
         n = np.broadcast_to(known[:, None], x.shape)
@@ -325,109 +342,6 @@ def compare(
     return Representation(
         bands=bands, dimensions=summary, threshold=threshold, confidence=confidence
     )
-
-
-def suppression(X: FloatArray, exists: BoolArray, *, rule: DisclosureRule = NHS_RULE) -> BoolArray:
-    """Which counts of each line to suppress so no count of 1-7 can be narrowed from its total.
-
-    Parameters
-    ----------
-    X
-        True counts, one line (dimension) per row, ``D x C``; entries where ``exists`` is False
-        are padding.
-    exists
-        Which entries are real.
-    rule
-        The disclosure rule.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``D x C``, True where suppressed.
-
-    Notes
-    -----
-    The attacker knows the line's total exactly (the worst case), every published count to
-    within its rounding interval, and that counts are whole and at least 0 (not which blanks
-    are small). A suppressed count ``x_i`` can take a value ``v`` when the rest of the total,
-    ``N - v``, can be made of the published counts within their intervals and the other
-    suppressed counts (any number at least 0): with another suppressed count, when
-    ``N - v >= sum(lo)``; alone, when ``sum(lo) <= N - v <= sum(hi)``. A line is safe when its
-    suppressed counts can be both ``suppress_from`` (1) and ``suppress_to`` (7), the guarantee
-    of ``docs/disclosure.md``; a line that is not gets its smallest published non-zero count
-    suppressed too, until it is (the greedy repair of Find's audit, on a single relation).
-    A line whose total is itself suppressed (1-7 people) is suppressed whole.
-
-    Examples
-    --------
-    Beside a total of 103, the 3 alone would be 1-5 (the 100 is 98-102), so the 100 goes too;
-    beside two rounded counts it could be anything from 1 to 7:
-
-    >>> lines = np.array([[3.0, 100.0, 0.0], [3.0, 20.0, 100.0]])
-    >>> suppression(lines, np.ones((2, 3), dtype=bool)).tolist()
-    [[True, True, False], [True, False, False]]
-    """
-    S = np.asarray(rule.suppresses(X) & exists)
-    total = X.sum(axis=1)
-    S |= rule.suppresses(total)[:, None] & exists
-    for _ in range(X.shape[1] + 1):
-        unsafe = ~_safe(X, S, exists, total, rule)
-        if not unsafe.any():
-            break
-        key = np.where(exists & ~S & (X > 0), X, np.inf)
-        best = np.argmin(key, axis=1)
-        take = unsafe & np.isfinite(key[np.arange(len(X)), best])
-        if not take.any():
-            break
-        S[np.flatnonzero(take), best[take]] = True
-    return S
-
-
-def _largest_hidden(
-    published: FloatArray, exists: BoolArray, total_pub: FloatArray, rule: DisclosureRule
-) -> FloatArray:
-    """Per line: the largest count a suppressed entry can hold, given only what is published.
-
-    The published total at the top of its rounding interval, less every published count at the
-    bottom of its own (the other suppressed entries at 0).
-    """
-    lo, _ = _rounding_interval(np.nan_to_num(published), rule)
-    _, total_hi = _rounding_interval(total_pub, rule)
-    shown = exists & ~np.isnan(published)
-    return np.asarray(total_hi - np.where(shown, lo, 0).sum(axis=1))
-
-
-def _safe(
-    X: FloatArray, S: BoolArray, exists: BoolArray, total: FloatArray, rule: DisclosureRule
-) -> BoolArray:
-    """Per line: every suppressed count can still be both 1 and 7 (see :func:`suppression`)."""
-    lo, hi = _rounding_interval(rule.round(X), rule)
-    shown = exists & ~S
-    sum_lo = np.where(shown, lo, 0).sum(axis=1)
-    sum_hi = np.where(shown, hi, 0).sum(axis=1)
-    k = S.sum(axis=1)
-    ok = np.ones(len(X), dtype=bool)
-    for v in (rule.suppress_from, rule.suppress_to):
-        rest = total - v
-        ok &= np.where(k >= 2, rest >= sum_lo, (sum_lo <= rest) & (rest <= sum_hi))
-    return np.asarray((k == 0) | ok | rule.suppresses(total))
-
-
-def _rounding_interval(
-    published: FloatArray, rule: DisclosureRule
-) -> tuple[FloatArray, FloatArray]:
-    """The whole counts that publish as each value (not suppressed, rounding to it)."""
-    step = int(rule.round_to)
-    offsets = np.arange(-step, step + 1, dtype=float)
-    candidates = published[..., None] + offsets
-    fits = (
-        (candidates >= 0)
-        & (rule.round(candidates) == published[..., None])
-        & ~rule.suppresses(candidates)
-    )
-    lo = np.where(fits, candidates, np.inf).min(axis=-1)
-    hi = np.where(fits, candidates, -np.inf).max(axis=-1)
-    return lo, hi
 
 
 def _fit(

@@ -8,7 +8,8 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from focuson.insight.representation import compare, count_participants, suppression
+from focuson.insight.disclosure import suppression
+from focuson.insight.representation import compare, count_participants
 from focuson.stats import NHS_RULE
 
 Z = 1.959963984540054
@@ -82,6 +83,10 @@ def test_small_band_is_suppressed_with_its_protector_and_has_no_ratio():
     assert bands["participants"].isna().all()
     assert (bands["reason"] == "suppressed (small numbers)").all()
     assert not bands["not_yet_heard"].any()  # the published figures cannot tell
+    assert out.not_yet_heard() == (
+        "No group is clearly heard less than half as often as its share of those affected. "
+        "2 groups could not be assessed (too few participants, or the population not published)."
+    )
 
 
 def test_suppressed_band_not_yet_heard_when_every_published_reading_says_so():
