@@ -37,6 +37,9 @@ KINDS = {
     "name": "name",
 }
 
+#: Most attributes a quote card may name (every subset is tried: 2^10 = 1,024).
+MAX_ATTRIBUTES = 10
+
 _NHS = re.compile(r"(?<![0-9])[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}(?![0-9])")
 _PHONE = re.compile(
     r"(?<![0-9+])(?:\+44[ -]?(?:\(0\)[ -]?)?|\(?0)[1-9](?:[ \-)]{0,2}[0-9]){8,9}(?![0-9])"
@@ -131,7 +134,7 @@ def suggest_redactions(text: str, *, names: Iterable[str] = ()) -> list[Span]:
         after = [d for d in dates if 0 <= d[0] - keyword.end() <= _AFTER][:1]
         before = [d for d in dates if 0 <= keyword.start() - d[1] <= _BEFORE][-1:]
         found.extend((start, end, "date_of_birth") for start, end in (after or before))
-    for name in {n.strip() for n in names if n.strip()}:
+    for name in {unicodedata.normalize("NFC", n.strip()) for n in names if n.strip()}:
         for m in re.finditer(re.escape(name), text, re.IGNORECASE):
             if _stands_alone(text, m.start(), m.end()):
                 found.append((m.start(), m.end(), "name"))
@@ -254,6 +257,10 @@ def quote_check(
     """
     if k < 1:
         raise ValueError(f"k: must be at least 1, got {k}")
+    if len(attributes) > MAX_ATTRIBUTES:
+        raise ValueError(
+            f"attributes: at most {MAX_ATTRIBUTES} on a quote card, got {len(attributes)}"
+        )
     names = list(attributes)
     missing = [a for a in names if a not in participants.columns]
     if missing:

@@ -51,6 +51,7 @@ from focuson.insight.refi_model import (
 
 __all__ = [
     "ENV_VAR",
+    "MAX_BYTES",
     "NS",
     "Case",
     "Code",
@@ -77,6 +78,8 @@ ENV_VAR = "FOCUSON_REFERENCE"
 _GUID = re.compile(
     r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
 )
+#: Largest total size a .qdpx may unpack to on import.
+MAX_BYTES = 200 * 1024 * 1024
 _OTHER_SOURCES = {
     "PDFSource": "PDF",
     "PictureSource": "picture",
@@ -148,13 +151,15 @@ def project_xml(project: Project) -> str:
                 {"guid": var.guid, "name": var.name, "typeOfVariable": var.kind},
             )
     if project.cases:
+        # A value is written in the element its variable's type names (TextValue for Text...).
+        kinds = {var.guid: var.kind for var in project.variables}
         cases = ET.SubElement(root, "Cases")
         for case in project.cases:
             element = ET.SubElement(cases, "Case", {"guid": case.guid, "name": case.name})
             for variable, value in case.values:
                 holder = ET.SubElement(element, "VariableValue")
                 ET.SubElement(holder, "VariableRef", {"targetGUID": variable})
-                ET.SubElement(holder, "TextValue").text = value
+                ET.SubElement(holder, f"{kinds.get(variable, 'Text')}Value").text = value
             for source_guid in case.sources:
                 ET.SubElement(element, "SourceRef", {"targetGUID": source_guid})
     if project.sources:
@@ -197,26 +202,43 @@ def write_qdpx(project: Project, *, schema: Path | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def read_qdpx(data: bytes | str | Path) -> Imported:
+def read_qdpx(data: bytes | str | Path, *, max_bytes: int = MAX_BYTES) -> Imported:
     """A project from a ``.qdpx`` made by focuson, NVivo, ATLAS.ti, MAXQDA or QualCoder.
+
+    Parameters
+    ----------
+    data
+        The file's bytes, or its path.
+    max_bytes
+        Refuse archives whose files add up to more than this once unpacked (a zip bomb).
 
     Raises
     ------
     ValueError
-        Not a zip, no ``project.qde``, XML that is not a REFI-QDA project, or a text source
-        whose file is missing (naming it).
+        Not a zip, too large unpacked, no ``project.qde``, XML with a document type (REFI-QDA
+        needs none; entity expansion is refused), XML that is not a REFI-QDA project, or a
+        text source whose file is missing (naming it).
     """
     raw = data if isinstance(data, bytes) else Path(data).read_bytes()
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile as exc:
         raise ValueError("not a .qdpx file (a REFI-QDA project is a zip)") from exc
+    unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > max_bytes:
+        raise ValueError(
+            f"the .qdpx unpacks to {unpacked:,} bytes, more than the {max_bytes:,} allowed; "
+            "export the text sources only"
+        )
     members = {name.lower(): name for name in archive.namelist()}
     qde = next((members[n] for n in members if n.endswith(".qde") and "/" not in n), None)
     if qde is None:
         raise ValueError("the .qdpx holds no project.qde")
+    xml = archive.read(qde)
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        raise ValueError(f"{qde}: has a document type or entities, which REFI-QDA never uses")
     try:
-        root = ET.fromstring(archive.read(qde))
+        root = ET.fromstring(xml)
     except ET.ParseError as exc:
         raise ValueError(f"{qde}: not readable XML ({exc})") from exc
     if root.tag != f"{_Q}Project":

@@ -147,3 +147,15 @@ def test_quote_check_errors():
         quote_check({"language": "bn"}, PEOPLE)
     with pytest.raises(ValueError, match="at least 1"):
         quote_check({}, PEOPLE, k=0)
+
+
+def test_marked_names_match_whatever_their_normal_form():
+    # The text is canonical (NFC); a name typed decomposed (NFD) still matches.
+    text = "Zoë said the clinic was far"
+    assert _found(text, names=["Zoe\u0308"]) == [("Zoë", ("name",))]
+
+
+def test_quote_check_refuses_too_many_attributes():
+    attrs = {f"a{i}": 1 for i in range(11)}
+    with pytest.raises(ValueError, match="at most 10"):
+        quote_check(attrs, pd.DataFrame({k: [1] for k in attrs}))

@@ -222,3 +222,35 @@ def test_import_names_a_missing_source_file():
         ValueError, match=r"source 'Interview 1': its text file internal://.* is missing"
     ):
         read_qdpx(buffer.getvalue())
+
+
+def test_typed_variables_are_written_in_their_own_element():
+    year = Variable(new_guid(), "Year of first contact", "Integer")
+    case = Case(new_guid(), "Participant 1", ((year.guid, "2019"),))
+    project = Project(name="typed", variables=(year,), cases=(case,))
+    data = write_qdpx(project, schema=SCHEMA)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("project.qde").decode()
+    assert "<IntegerValue>2019</IntegerValue>" in xml
+    assert read_qdpx(data).project == project
+    wrong = Project(
+        name="typed", variables=(year,), cases=(Case(case.guid, "P", ((year.guid, "65-79"),)),)
+    )
+    with pytest.raises(ValueError, match="does not match the REFI-QDA schema"):
+        write_qdpx(wrong, schema=SCHEMA)
+
+
+def _zip(**files):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name.replace("__", "/"), content)
+    return buffer.getvalue()
+
+
+def test_import_refuses_entities_and_archives_too_large_unpacked():
+    laughs = '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaa">]><Project name="&a;"/>'
+    with pytest.raises(ValueError, match="document type or entities"):
+        read_qdpx(_zip(**{"project.qde": laughs}))
+    big = _zip(**{"project.qde": FOREIGN, "sources__padding.txt": "0" * 100_000})
+    with pytest.raises(ValueError, match="more than the 50,000 allowed"):
+        read_qdpx(big, max_bytes=50_000)
