@@ -137,7 +137,8 @@ def count_participants(participants: pd.DataFrame, dimensions: list[str]) -> pd.
     order = {d: i for i, d in enumerate(dimensions)}
     out["_d"] = out["dimension"].map(order)
     out["_u"] = out["band"].isna()
-    out = out.sort_values(["_d", "_u", "band"], kind="stable").drop(columns=["_d", "_u"])
+    out["_s"] = out["band"].astype(str)  # bands of different dimensions may be ints and strings
+    out = out.sort_values(["_d", "_u", "_s"], kind="stable").drop(columns=["_d", "_u", "_s"])
     return out.reset_index(drop=True)
 
 

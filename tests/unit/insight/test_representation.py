@@ -169,3 +169,10 @@ def test_no_suppressed_small_count_can_be_narrowed_from_the_total():
             assert low <= 1 and high >= 7, (line, hidden, cell, low, high)
             checked += 1
     assert checked > 100
+
+
+def test_count_participants_with_numeric_and_text_bands():
+    people = pd.DataFrame({"imd_quintile": [1, 5, 1, None], "sex": ["F", "M", "F", "F"]})
+    counts = count_participants(people, ["imd_quintile", "sex"])
+    assert counts.values.tolist()[:2] == [["imd_quintile", 1.0, 2], ["imd_quintile", 5.0, 1]]
+    assert counts["count"].sum() == 8
