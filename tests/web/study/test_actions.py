@@ -132,3 +132,11 @@ def test_decide_stop_marks_the_study_stopped_and_other_outcomes_are_refused():
     assert not StudyDecision.objects.exists()
     actions.decide(user=lead, study=study, outcome="stop", text="Stop it", rationale="No effect.")
     assert study.project.steps.get(step="study").status == "stopped"
+
+
+@pytest.mark.django_db
+def test_first_plan_starts_the_study_step(plan_text):
+    project = ProjectFactory()
+    actions.save_plan(user=project.owner, project=project, text=plan_text, data_seen=False)
+    steps = {s.step: s.status for s in project.steps.all()}
+    assert steps["study"] == "in_progress" and steps["unite"] == "done"

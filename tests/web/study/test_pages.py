@@ -56,11 +56,24 @@ def test_plan_with_errors_names_line_and_field_and_saves_nothing(client_as, plan
     errors = response.context["form"].errors["plan"]
     line = 1 + broken.splitlines().index("  post: {start: 2024-13, end: 2024-09}")
     assert errors == [
-        f"The plan, line {line}: windows.post.start: expected a month written YYYY-MM, "
-        "e.g. 2024-01",
+        f"Line {line}: windows.post.start: expected a month written YYYY-MM, e.g. 2024-01",
         "Fix these fields (docs/study.md lists them) and try again.",
     ]
     assert "There is a problem" in response.text
+    assert not ProjectStudy.objects.exists()
+
+
+@pytest.mark.django_db
+def test_plan_file_with_errors_names_the_file_and_saves_nothing(client_as):
+    project = ProjectFactory()
+    upload = SimpleUploadedFile("brent.yaml", b"design: its\n")
+    response = client_as("analyst").post(
+        _url("plan", project), {"plan_file": upload, "data_seen": "no"}
+    )
+    assert (
+        "brent.yaml, line 1: outcome: this field is missing"
+        in (response.context["form"].errors["plan_file"])
+    )
     assert not ProjectStudy.objects.exists()
 
 
@@ -218,3 +231,14 @@ def test_project_page_without_a_study_links_to_the_study_step(client_as):
     response = client_as("viewer").get(project.get_absolute_url())
     assert "No study plan yet." in response.text
     assert _url("study", project) in response.text
+
+
+@pytest.mark.django_db
+def test_plan_errors_show_with_the_forms_other_errors_each_linked(client_as):
+    project = ProjectFactory()
+    response = client_as("analyst").post(_url("plan", project), {"plan": "design: its\n"})
+    errors = response.context["form"].errors
+    assert "Line 1: outcome: this field is missing" in errors["plan"]
+    assert errors["data_seen"] == ["Say whether data from the test period had been seen."]
+    # The summary links to the first radio, which answers to the field's id.
+    assert 'href="#id_data_seen"' in response.text and 'id="id_data_seen"' in response.text

@@ -92,6 +92,8 @@ def save_plan(
     Returns
     -------
     PlanSaved
+        A first plan also starts the project's Study step when it has not started (the
+        steps before it are marked done, as :func:`programme.actions.move_step` does).
 
     Raises
     ------
@@ -108,6 +110,11 @@ def save_plan(
         study = ProjectStudy(project=project, created_by=user)
         _record(study, freeze(plan, data_seen=data_seen), text)
         _audited(study, user).save()
+        if project.steps.filter(step=Step.STUDY, status=Status.NOT_STARTED).exists():
+            # A plan is frozen as the test starts: the project is in its Study step now.
+            programme.move_step(
+                user=user, project=project, step=Step.STUDY, status=Status.IN_PROGRESS
+            )
         return PlanSaved(study=study, amended=False, unlinked=None)
     seen = data_seen or study.run_id is not None
     try:

@@ -7,13 +7,24 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from focuson.study.plan import MAX_PLAN_CHARACTERS
+from focuson.study.plan import MAX_PLAN_CHARACTERS, PlanError, read_plan_text
 from focuson.web.core.forms import NHSFormMixin
 from focuson.web.evidence.models import Run
 from focuson.web.programme.models import Outcome
 from focuson.web.study.actions import DECISIONS
 
 YES_NO = [("no", _("No")), ("yes", _("Yes"))]
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class Radios(forms.RadioSelect):
+    """Radios whose field answers to the first radio's id, so the error summary links to it."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return id_ if index is None else super().id_for_label(id_, index)
 
 
 class PlanForm(NHSFormMixin, forms.Form):
@@ -37,12 +48,12 @@ class PlanForm(NHSFormMixin, forms.Form):
         help_text=_("A .yaml file, in UTF-8."),
     )
     data_seen = forms.ChoiceField(
-        label=_("Had anyone seen data from the test period?"),
+        label=_("Data from the test period already seen"),
         choices=YES_NO,
-        widget=forms.RadioSelect,
+        widget=Radios,
         help_text=_(
-            "Say yes if results after the change started had been looked at. It is recorded "
-            "with this version and shown on the Study card."
+            "Had anyone looked at results from after the change started? It is recorded with "
+            "this version and shown on the Study card."
         ),
         error_messages={"required": _("Say whether data from the test period had been seen.")},
     )
@@ -78,9 +89,21 @@ class PlanForm(NHSFormMixin, forms.Form):
             data["label"] = upload.name
         elif not text:
             self.add_error("plan", _("Paste the plan, or upload the plan file."))
+        data.setdefault("label", str(_("The plan")))
+        if data.get("plan") and "plan" not in self.errors and "plan_file" not in self.errors:
+            # Checked here too, so that the plan's errors show with the form's other errors.
+            try:
+                read_plan_text(data["plan"], label=data["label"])
+            except PlanError as error:
+                lines = [line for line in str(error).splitlines() if line.strip()]
+                if not upload:
+                    # The field's label already says it is the plan: "Line 3: design: ...".
+                    lines = [
+                        _upper_first(line.removeprefix(f"{data['label']}, ")) for line in lines
+                    ]
+                self.add_error("plan_file" if upload else "plan", lines)
         if self.amending and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why the plan changed."))
-        data.setdefault("label", str(_("The plan")))
         return data
 
 
@@ -111,7 +134,7 @@ class DecisionForm(NHSFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("What was decided"),
         choices=[choice for choice in Outcome.choices if choice[0] in DECISIONS],
-        widget=forms.RadioSelect,
+        widget=Radios,
         help_text=_(
             "Continue hands the indicator to ongoing measurement; stop marks the Study stopped; "
             "adapt keeps it going with changes."

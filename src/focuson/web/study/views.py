@@ -91,11 +91,16 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(field, line)
         else:
             s = saved.study
-            messages.success(
-                request,
-                _("Plan frozen: version %(version)s, SHA-256 %(hash)s.")
-                % {"version": s.version, "hash": s.plan_hash[:12]},
-            )
+            message = _("Plan frozen: version %(version)s, SHA-256 %(hash)s.") % {
+                "version": s.version,
+                "hash": s.plan_hash[:12],
+            }
+            if not saved.amended:
+                message += " " + _(
+                    "Run focuson study on this plan when the test is over, import the results "
+                    "and link them here."
+                )
+            messages.success(request, message)
             if saved.unlinked is not None:
                 messages.warning(
                     request,
