@@ -7,8 +7,8 @@ dimensional opinion spaces", Recerca 26(2)):
 1. Statements moderated out keep their voters but every vote on them becomes a pass (0), as
    Pol.is zeroes those columns.
 2. A missing vote is imputed with the statement's mean vote; the matrix is centred and its first
-   two principal components found (here by an exact SVD; Pol.is uses power iteration, which
-   converges to the same axes up to sign).
+   two principal components found (here exactly, from the eigenvectors of the smaller Gram
+   matrix; Pol.is uses power iteration, which converges to the same axes up to sign).
 3. Each participant is projected using only the votes they cast (centred), scaled by
    ``sqrt(S / n_votes)`` so that someone who voted on few statements is not pulled to the centre
    (Pol.is's "sparsity-aware" projection).
@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.cluster.vq import ClusterError, kmeans2
+from scipy.linalg import eigh
 from scipy.spatial.distance import cdist
 
 from focuson.ideas.statements import vote_matrix
@@ -123,9 +124,7 @@ def opinion_groups(
         means = np.where(voted.any(0), np.nansum(v, 0) / np.maximum(voted.sum(0), 1), 0.0)
     imputed = np.where(voted, v, means)
     center = imputed.mean(axis=0)
-    _, _, vt = np.linalg.svd(imputed - center, full_matrices=False)
-    components = np.zeros((2, v.shape[1]))
-    components[: min(2, vt.shape[0])] = vt[:2]
+    components = _top_axes(imputed - center, 2)
     # Fix each axis's sign (an SVD may return either): its largest loading is positive.
     biggest = np.abs(components).argmax(axis=1)
     components *= np.where(components[np.arange(2), biggest] < 0, -1.0, 1.0)[:, None]
@@ -226,6 +225,28 @@ def adjusted_rand_index(first: ArrayLike, second: ArrayLike) -> float:
     return (together - expected) / (best - expected)
 
 
+def _top_axes(x: FloatArray, n: int) -> FloatArray:
+    """The first ``n`` principal axes (rows) of centred ``x``, from the smaller Gram matrix.
+
+    Only two axes are needed, so the eigenvectors of ``x.T @ x`` (or of ``x @ x.T`` when there
+    are fewer participants than statements) cost far less than a full SVD of a large round.
+    """
+    rows, cols = x.shape
+    axes = np.zeros((n, cols))
+    if cols <= rows:
+        values, vectors = eigh(x.T @ x)
+        top = vectors[:, ::-1][:, :n].T
+    else:
+        values, vectors = eigh(x @ x.T)
+        left = vectors[:, ::-1][:, :n]
+        top = (x.T @ left).T
+        norms = np.linalg.norm(top, axis=1, keepdims=True)
+        top = np.divide(top, norms, out=np.zeros_like(top), where=norms > 0)
+    keep = values[::-1][: top.shape[0]] > 1e-12 * max(float(values.max(initial=0.0)), 1.0)
+    axes[: top.shape[0]] = np.where(keep[:, None], top, 0.0)
+    return axes
+
+
 def _placed(n_votes: IntArray, n_statements: int, min_votes: int, min_placed: int) -> BoolArray:
     """Pol.is's placement: enough votes, topped up with the most active voters."""
     placed = n_votes >= min(min_votes, n_statements)
@@ -249,7 +270,7 @@ def _kmeans(points: FloatArray, k: int, rng: np.random.Generator, restarts: int)
     best: tuple[float, IntArray] | None = None
     for _ in range(restarts):
         try:
-            centres, labels = kmeans2(points, k, minit="++", seed=rng, missing="raise")
+            centres, labels = kmeans2(points, k, iter=100, minit="++", seed=rng, missing="raise")
         except ClusterError:  # an empty group: try another start
             continue
         inertia = float(((points - centres[labels]) ** 2).sum())

@@ -180,17 +180,18 @@ def count_group_votes(
     if codes.size and codes.max() >= n_groups:
         raise ValueError(f"groups: code {codes.max()} but only {n_groups} group names given")
     # Membership as a P x G indicator; one matrix product per kind of vote counts every group.
-    member = (codes[:, None] == np.arange(n_groups)[None, :]).astype(np.int64)
-    agree = member.T @ (v == 1).astype(np.int64)
-    disagree = member.T @ (v == -1).astype(np.int64)
-    passed = member.T @ (v == 0).astype(np.int64)
+    # Float products use BLAS; counts stay exact (far below 2**53) and are cast back.
+    member = (codes[:, None] == np.arange(n_groups)[None, :]).astype(np.float64)
+    agree = (member.T @ (v == 1)).astype(np.int64)
+    disagree = (member.T @ (v == -1)).astype(np.int64)
+    passed = (member.T @ (v == 0)).astype(np.int64)
     return GroupVotes(
         groups=tuple(names) if names is not None else tuple(str(g) for g in range(n_groups)),
         agree=agree,
         disagree=disagree,
         passed=passed,
         seen=agree + disagree + passed,
-        members=member.sum(axis=0),
+        members=member.sum(axis=0).astype(np.int64),
     )
 
 

@@ -110,3 +110,23 @@ def test_adjusted_rand_index_by_hand():
     assert adjusted_rand_index([0, 0, 0], [1, 1, 1]) == 1.0
     with pytest.raises(ValueError, match="two equal-length lists"):
         adjusted_rand_index([0, 1], [0])
+
+
+@pytest.mark.parametrize("shape", [(40, 6), (6, 40)])
+def test_principal_axes_match_an_svd_up_to_sign(shape):
+    from focuson.ideas.opinion_groups import _top_axes
+
+    x = np.random.default_rng(7).normal(size=shape)
+    x -= x.mean(axis=0)
+    _, _, vt = np.linalg.svd(x, full_matrices=False)
+    axes = _top_axes(x, 2)
+    assert_allclose(np.abs(np.sum(axes * vt[:2], axis=1)), [1.0, 1.0], atol=1e-8)
+
+
+def test_a_matrix_of_rank_one_has_a_zero_second_axis():
+    from focuson.ideas.opinion_groups import _top_axes
+
+    x = np.outer([1.0, -1.0, 2.0, -2.0], [1.0, 2.0, 0.0])
+    axes = _top_axes(x, 2)
+    assert_allclose(np.abs(axes[0]), np.array([1.0, 2.0, 0.0]) / np.sqrt(5))
+    assert_allclose(axes[1], 0.0)
