@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -129,11 +130,16 @@ def suggest_redactions(text: str, *, names: Iterable[str] = ()) -> list[Span]:
     for kind, pattern in (("phone", _PHONE), ("email", _EMAIL), ("postcode", _POSTCODE)):
         found.extend((m.start(), m.end(), kind) for m in pattern.finditer(text))
     dates = [(m.start(), m.end()) for m in _DATE.finditer(text)]
+    # Matches do not overlap, so starts and ends are both sorted: bisect instead of scanning.
+    starts, ends = [d[0] for d in dates], [d[1] for d in dates]
     for keyword in _BIRTH.finditer(text):
         # The first date after the word (close enough), else the last one just before it.
-        after = [d for d in dates if 0 <= d[0] - keyword.end() <= _AFTER][:1]
-        before = [d for d in dates if 0 <= keyword.start() - d[1] <= _BEFORE][-1:]
-        found.extend((start, end, "date_of_birth") for start, end in (after or before))
+        i = bisect_left(starts, keyword.end())
+        j = bisect_right(ends, keyword.start()) - 1
+        if i < len(dates) and starts[i] - keyword.end() <= _AFTER:
+            found.append((*dates[i], "date_of_birth"))
+        elif j >= 0 and keyword.start() - ends[j] <= _BEFORE:
+            found.append((*dates[j], "date_of_birth"))
     for name in {unicodedata.normalize("NFC", n.strip()) for n in names if n.strip()}:
         for m in re.finditer(re.escape(name), text, re.IGNORECASE):
             if _stands_alone(text, m.start(), m.end()):

@@ -159,3 +159,15 @@ def test_quote_check_refuses_too_many_attributes():
     attrs = {f"a{i}": 1 for i in range(11)}
     with pytest.raises(ValueError, match="at most 10"):
         quote_check(attrs, pd.DataFrame({k: [1] for k in attrs}))
+
+
+def test_date_just_before_a_word_for_birth_is_a_date_of_birth():
+    text = "Seen 01/01/2024. 02/03/1950 (her DOB) was checked."
+    assert _found(text) == [("02/03/1950", ("date_of_birth",))]
+
+
+def test_long_transcripts_are_scanned_in_one_pass():
+    # Many words for birth and many dates: each word takes the first date after it.
+    text = "born 02/03/1950 then 04/05/2020. " * 2000
+    spans = suggest_redactions(text)
+    assert len(spans) == 2000 and all(s.text == "02/03/1950" for s in spans)
