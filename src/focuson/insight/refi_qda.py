@@ -10,8 +10,11 @@ it is not shipped with focuson).
 Conventions (``../shared/reference/participation.md`` section 4):
 
 * positions count Unicode code points from 0; ``endPosition`` is the first code point *after*
-  the selection (``start + length``, what common exporters write; the specification's wording,
-  "last character", is not yet confirmed against QualCoder);
+  the selection (``start + length``): QualCoder's importer reads a selection as
+  ``fulltext[startPosition:endPosition]`` on a Python string, i.e. code points with the end
+  excluded (ccbogel/QualCoder ``src/qualcoder/refi.py``), and writes its own stored positions
+  the same way; the specification's wording ("first and last character") reads otherwise;
+* QualCoder writes source text files with a byte-order mark: it is dropped on import;
 * GUIDs are written in lower case without braces; on import, upper case and braces are accepted
   and normalised, so references still match;
 * codes nest (``Code`` inside ``Code``), and each coding carries its coder (``creatingUser``).
