@@ -242,3 +242,10 @@ def test_plan_errors_show_with_the_forms_other_errors_each_linked(client_as):
     assert errors["data_seen"] == ["Say whether data from the test period had been seen."]
     # The summary links to the first radio, which answers to the field's id.
     assert 'href="#id_data_seen"' in response.text and 'id="id_data_seen"' in response.text
+
+
+@pytest.mark.django_db
+def test_card_answers_get_only_and_an_outsider_404_first(client_as):
+    study = ProjectStudyFactory(run=StudyRunFactory())
+    assert client_as("viewer").post(_url("card", study.project)).status_code == 405
+    assert client_as("facilitator").post(_url("card", study.project)).status_code == 404

@@ -6,10 +6,9 @@ from typing import Any
 
 from csp.decorators import csp_replace
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from focuson.web.permissions import Permission, get_visible_or_404, has_permission, requires
 from focuson.web.programme.models import Project
@@ -176,10 +175,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         "sandbox": [True],
     }
 )
-@require_GET
 def card(request: HttpRequest, pk: int) -> HttpResponse:
     """The Study card of the project's results, as its own page (printable)."""
     found = _study_or_404(request, pk, Permission.VIEW_PROJECT)
+    # After the object check, so that an outsider learns nothing (404 before 405).
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     path = results.card_file(found.run) if found.run is not None else None
     if path is None:
         raise Http404
