@@ -10,3 +10,76 @@ Pure numpy/scipy/pandas (no Django): the ``ideas`` web app calls these functions
 - :mod:`~focuson.ideas.unite`: scores per voter group, support, opposition, the decision rule.
 - :mod:`~focuson.ideas.gap`: the expected narrowing of a gap, with its assumptions in words.
 """
+
+from focuson.ideas.decision import (
+    MAX_SELECTED,
+    Decision,
+    DecisionError,
+    decide,
+    suggest_shortlist,
+)
+from focuson.ideas.gap import GapNarrowing, expected_gap_narrowing
+from focuson.ideas.opinion_groups import (
+    OpinionGroups,
+    adjusted_rand_index,
+    opinion_groups,
+    silhouette,
+)
+from focuson.ideas.polis import PolisConversation, PolisExportError, read_polis_export
+from focuson.ideas.repness import Repness, repness, representative_statements
+from focuson.ideas.small_groups import MERGED, DisclosedGroups, disclose_groups
+from focuson.ideas.statements import (
+    GroupVotes,
+    StatementSupport,
+    count_group_votes,
+    encode_groups,
+    statement_support,
+)
+from focuson.ideas.unite import (
+    CHANNELS,
+    DEFAULT_CRITERIA,
+    ROLES,
+    SIDES,
+    Criterion,
+    IdeaScores,
+    IdeaSupport,
+    score_ideas,
+    support_ideas,
+)
+
+__all__ = [
+    "CHANNELS",
+    "DEFAULT_CRITERIA",
+    "MAX_SELECTED",
+    "MERGED",
+    "ROLES",
+    "SIDES",
+    "Criterion",
+    "Decision",
+    "DecisionError",
+    "DisclosedGroups",
+    "GapNarrowing",
+    "GroupVotes",
+    "IdeaScores",
+    "IdeaSupport",
+    "OpinionGroups",
+    "PolisConversation",
+    "PolisExportError",
+    "Repness",
+    "StatementSupport",
+    "adjusted_rand_index",
+    "count_group_votes",
+    "decide",
+    "disclose_groups",
+    "encode_groups",
+    "expected_gap_narrowing",
+    "opinion_groups",
+    "read_polis_export",
+    "repness",
+    "representative_statements",
+    "score_ideas",
+    "silhouette",
+    "statement_support",
+    "suggest_shortlist",
+    "support_ideas",
+]

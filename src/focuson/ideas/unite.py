@@ -120,8 +120,9 @@ class IdeaSupport:
     Attributes
     ----------
     table
-        One row per (dimension, group, idea): ``for``, ``against``, ``neutral`` (published
-        counts), ``p_support`` = (for + 1) / (votes + 2), ``p_against``, ``opposes``.
+        One row per (dimension, group, idea): ``votes``, ``for``, ``against``, ``neutral``
+        (published counts), ``p_support`` = (for + 1) / (votes + 2), ``p_against``, ``opposes``
+        (shares from the true counts; blank where too few of the group voted on the idea).
     consensus
         One row per (dimension, idea): ``consensus`` (product over groups of ``p_support``),
         ``consensus_geomean``, ``consensus_min``, ``opposed``, ``opposed_by`` (group names).
@@ -264,22 +265,26 @@ def support_ideas(
         votes = count_group_votes(matrix.to_numpy(float), out.codes, out.names)
         stats = statement_support(votes)
         g, i = np.meshgrid(np.arange(len(out.names)), np.arange(ideas.size), indexing="ij")
+        # A group's shares for an idea are shown only when enough of it voted on that idea.
+        seen = disclose_counts(votes.seen.ravel(), rule=rule)
+        opposes = stats.opposed_by & ~seen.suppressed.reshape(stats.opposed_by.shape)
         table = pd.DataFrame(
             {
                 "dimension": dimension,
                 "group": np.asarray(out.names, dtype=object)[g.ravel()],
                 "idea": ideas[i.ravel()],
+                "votes": seen.value,
                 "for": disclose_counts(votes.agree.ravel(), rule=rule).value,
                 "against": disclose_counts(votes.disagree.ravel(), rule=rule).value,
                 "neutral": disclose_counts(votes.passed.ravel(), rule=rule).value,
-                "p_support": stats.p_agree.ravel(),
-                "p_against": stats.p_disagree.ravel(),
-                "opposes": stats.opposed_by.ravel(),
+                "p_support": np.where(seen.suppressed, np.nan, stats.p_agree.ravel()),
+                "p_against": np.where(seen.suppressed, np.nan, stats.p_disagree.ravel()),
+                "opposes": opposes.ravel(),
             }
         )
         tables.append(table)
         opposed_by = [
-            tuple(n for n, o in zip(out.names, stats.opposed_by[:, k], strict=True) if o)
+            tuple(n for n, o in zip(out.names, opposes[:, k], strict=True) if o)
             for k in range(ideas.size)
         ]
         rows.append(
@@ -291,7 +296,7 @@ def support_ideas(
                     "consensus": stats.consensus,
                     "consensus_geomean": stats.consensus_geomean,
                     "consensus_min": stats.consensus_min,
-                    "opposed": stats.opposed,
+                    "opposed": opposes.any(axis=0),
                     "opposed_by": opposed_by,
                 }
             )

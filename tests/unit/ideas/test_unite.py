@@ -191,3 +191,19 @@ def test_criteria_are_checked():
         Criterion("gap", scale_min=5, scale_max=1)
     with pytest.raises(ValueError, match="each with its own name"):
         score_ideas(BALLOTS, [Criterion("gap"), Criterion("gap")])
+
+
+def test_a_groups_shares_for_an_idea_few_of_it_voted_on_are_blank():
+    # Ten residents and ten clinicians; only three clinicians voted on idea C (all against).
+    rows = []
+    for i in range(10):
+        rows += [(f"r{i}", "resident", "online", "C", 1), (f"c{i}", "clinician", "online", "D", 0)]
+    rows += [(f"c{i}", "clinician", "online", "C", -1) for i in range(3)]
+    out = support_ideas(_supports(rows))
+    row = out.table.set_index(["dimension", "group", "idea"]).loc[("side", "professional", "C")]
+    assert np.isnan(row["p_support"]) and np.isnan(row["votes"])
+    assert not row["opposes"]
+    consensus = out.consensus.set_index(["dimension", "idea"])
+    assert not consensus.loc[("side", "C"), "opposed"]
+    # The consensus itself still uses every group: (10+1)/12 * (0+1)/(3+2).
+    assert_allclose(consensus.loc[("side", "C"), "consensus"], 11 / 12 * 1 / 5)
