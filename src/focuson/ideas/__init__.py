@@ -25,7 +25,12 @@ from focuson.ideas.opinion_groups import (
     opinion_groups,
     silhouette,
 )
-from focuson.ideas.polis import PolisConversation, PolisExportError, read_polis_export
+from focuson.ideas.polis import (
+    PolisConversation,
+    PolisExportError,
+    read_polis_export,
+    read_polis_files,
+)
 from focuson.ideas.repness import Repness, repness, representative_statements
 from focuson.ideas.small_groups import MERGED, DisclosedGroups, disclose_groups
 from focuson.ideas.statements import (
@@ -75,6 +80,7 @@ __all__ = [
     "expected_gap_narrowing",
     "opinion_groups",
     "read_polis_export",
+    "read_polis_files",
     "repness",
     "representative_statements",
     "score_ideas",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,8 @@ ObjectArray = NDArray[np.object_]
 #: Pol.is's ``moderated`` values: -1 moderated out (hidden), 0 not yet moderated, 1 accepted.
 MODERATED_OUT = -1
 
+COMMENTS = "comments.csv"
+PARTICIPANTS_VOTES = "participants-votes.csv"
 _COMMENT_COLUMNS = ("comment-id", "comment-body")
 _PARTICIPANT_META = ("participant", "xid", "group-id", "n-comments", "n-votes", "n-agree",
                      "n-disagree")  # fmt: skip
@@ -94,32 +97,61 @@ def read_polis_export(folder: str | Path) -> PolisConversation:
     Raises
     ------
     PolisExportError
-        A missing file or column, a non-numeric id, a duplicate id, a vote other than 1, -1, 0 or
-        blank, or a vote column for a statement ``comments.csv`` lacks; the message names the
-        file, the line and the column, and says what to do.
+        As :func:`read_polis_files`, or a file missing from the folder.
     """
     folder = Path(folder)
-    comments = _read(folder / "comments.csv", _COMMENT_COLUMNS)
-    people = _read(folder / "participants-votes.csv", ("participant",))
-    statement_ids = _ids(comments, "comment-id", folder / "comments.csv")
+    for name in (COMMENTS, PARTICIPANTS_VOTES):
+        if not (folder / name).is_file():
+            raise PolisExportError(
+                f"{name}: not found in {folder}; download the conversation's export from Pol.is "
+                f"(it holds {COMMENTS} and {PARTICIPANTS_VOTES})"
+            )
+    return read_polis_files(folder / COMMENTS, folder / PARTICIPANTS_VOTES)
+
+
+def read_polis_files(
+    comments: str | Path | IO[str] | IO[bytes], participants_votes: str | Path | IO[str] | IO[bytes]
+) -> PolisConversation:
+    """Read a Pol.is export's two files, given as paths or open files (an upload, say).
+
+    Parameters
+    ----------
+    comments
+        ``comments.csv``.
+    participants_votes
+        ``participants-votes.csv``.
+
+    Returns
+    -------
+    PolisConversation
+
+    Raises
+    ------
+    PolisExportError
+        A missing column, a non-numeric id, a duplicate id, a vote other than 1, -1, 0 or blank,
+        or a vote column for a statement ``comments.csv`` lacks; the message names the file, the
+        line and the column, and says what to do.
+    """
+    notes = _read(comments, COMMENTS, _COMMENT_COLUMNS)
+    people = _read(participants_votes, PARTICIPANTS_VOTES, ("participant",))
+    statement_ids = _ids(notes, "comment-id", COMMENTS)
     order = np.argsort(statement_ids, kind="stable")
     statement_ids = statement_ids[order]
-    comments = comments.iloc[order]
+    notes = notes.iloc[order]
 
-    path = folder / "participants-votes.csv"
     vote_columns = [c for c in people.columns if c not in _PARTICIPANT_META]
     not_ids = [c for c in vote_columns if not c.strip().lstrip("-").isdigit()]
     if not_ids:
         raise PolisExportError(
-            f"{path.name}, line 1: column {not_ids[0]!r} is neither a participant column nor a "
-            f"statement id; vote columns are headed by the comment-id from comments.csv"
+            f"{PARTICIPANTS_VOTES}, line 1: column {not_ids[0]!r} is neither a participant "
+            f"column nor a statement id; vote columns are headed by the comment-id from {COMMENTS}"
         )
     column_ids = np.array([int(c) for c in vote_columns], dtype=np.int64)
     unknown = ~np.isin(column_ids, statement_ids)
     if unknown.any():
         raise PolisExportError(
-            f"{path.name}, line 1: column {vote_columns[int(np.argmax(unknown))]!r} is a statement "
-            f"that comments.csv does not list; export both files from the same conversation"
+            f"{PARTICIPANTS_VOTES}, line 1: column {vote_columns[int(np.argmax(unknown))]!r} is a "
+            f"statement that {COMMENTS} does not list; export both files from the same conversation"
         )
     raw = people[vote_columns].to_numpy(dtype=object)
     stripped = np.char.strip(raw.astype(str))
@@ -127,7 +159,7 @@ def read_polis_export(folder: str | Path) -> PolisConversation:
     if not valid.all():
         row, col = np.argwhere(~valid)[0]
         raise PolisExportError(
-            f"{path.name}, line {row + 2}, column {vote_columns[col]!r}: vote "
+            f"{PARTICIPANTS_VOTES}, line {row + 2}, column {vote_columns[col]!r}: vote "
             f"{raw[row, col]!r} is not 1 (agree), -1 (disagree), 0 (pass) or blank (not voted)"
         )
     # Vectorised decode: map each allowed text to its value via a lookup on the unique texts.
@@ -140,53 +172,50 @@ def read_polis_export(folder: str | Path) -> PolisConversation:
 
     return PolisConversation(
         votes=votes,
-        participants=_ids(people, "participant", path),
+        participants=_ids(people, "participant", PARTICIPANTS_VOTES),
         statements=statement_ids,
-        texts=comments["comment-body"].to_numpy(dtype=object),
-        moderated=_ints(comments, "moderated", folder / "comments.csv", default=1),
-        polis_groups=_ints(people, "group-id", path, default=-1),
-        polis_agrees=_ints(comments, "agrees", folder / "comments.csv", default=-1),
-        polis_disagrees=_ints(comments, "disagrees", folder / "comments.csv", default=-1),
+        texts=notes["comment-body"].to_numpy(dtype=object),
+        moderated=_ints(notes, "moderated", COMMENTS, default=1),
+        polis_groups=_ints(people, "group-id", PARTICIPANTS_VOTES, default=-1),
+        polis_agrees=_ints(notes, "agrees", COMMENTS, default=-1),
+        polis_disagrees=_ints(notes, "disagrees", COMMENTS, default=-1),
     )
 
 
-def _read(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+def _read(
+    source: str | Path | IO[str] | IO[bytes], name: str, required: tuple[str, ...]
+) -> pd.DataFrame:
     """Read a CSV as text (blank stays blank) and check its required columns."""
-    if not path.is_file():
-        raise PolisExportError(
-            f"{path.name}: not found in {path.parent}; download the conversation's export "
-            f"from Pol.is (it holds comments.csv and participants-votes.csv)"
-        )
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise PolisExportError(f"{path.name}: not a readable CSV file ({exc})") from exc
+        frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise PolisExportError(f"{name}: not a readable CSV file ({exc})") from exc
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise PolisExportError(
-            f"{path.name}, line 1: column {missing[0]!r} is missing; is this a Pol.is export?"
+            f"{name}, line 1: column {missing[0]!r} is missing; is this a Pol.is export?"
         )
     return frame
 
 
-def _ids(frame: pd.DataFrame, column: str, path: Path) -> IntArray:
+def _ids(frame: pd.DataFrame, column: str, name: str) -> IntArray:
     """Whole-number ids, unique; errors name the first bad line."""
-    ids = _ints(frame, column, path, default=None)
+    ids = _ints(frame, column, name, default=None)
     duplicated = pd.Series(ids).duplicated().to_numpy()
     if duplicated.any():
         row = int(np.argmax(duplicated))
         raise PolisExportError(
-            f"{path.name}, line {row + 2}, column {column!r}: id {ids[row]} appears twice; "
+            f"{name}, line {row + 2}, column {column!r}: id {ids[row]} appears twice; "
             f"each row must have its own id"
         )
     return ids
 
 
-def _ints(frame: pd.DataFrame, column: str, path: Path, *, default: int | None) -> IntArray:
+def _ints(frame: pd.DataFrame, column: str, name: str, *, default: int | None) -> IntArray:
     """A column of whole numbers; blanks become ``default`` (an error when it is None)."""
     if column not in frame.columns:
         if default is None:
-            raise PolisExportError(f"{path.name}, line 1: column {column!r} is missing")
+            raise PolisExportError(f"{name}, line 1: column {column!r} is missing")
         return np.full(len(frame), default, dtype=np.int64)
     text = frame[column].str.strip()
     blank = (text == "").to_numpy()
@@ -195,7 +224,7 @@ def _ints(frame: pd.DataFrame, column: str, path: Path, *, default: int | None) 
     if bad.any():
         row = int(np.argmax(bad))
         raise PolisExportError(
-            f"{path.name}, line {row + 2}, column {column!r}: {frame[column].iat[row]!r} is not a "
+            f"{name}, line {row + 2}, column {column!r}: {frame[column].iat[row]!r} is not a "
             f"whole number"
         )
     return np.where(blank, default if default is not None else 0, numbers).astype(np.int64)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from focuson.ideas.polis import PolisExportError, read_polis_export
+from focuson.ideas.polis import PolisExportError, read_polis_export, read_polis_files
 
 COMMENTS = """timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body
 3,x,2,7,1,1,-1,"Hidden, with a comma"
@@ -82,5 +84,17 @@ def test_bad_comment_files_are_refused_naming_line_and_column(tmp_path):
 
 
 def test_a_missing_file_says_what_to_download(tmp_path):
-    with pytest.raises(PolisExportError, match=r"comments\.csv: not found .* download"):
+    with pytest.raises(PolisExportError, match=r"comments\.csv: not found in .* download"):
         read_polis_export(tmp_path)
+
+
+def test_uploaded_files_read_the_same_as_a_folder(tmp_path):
+    from_folder = read_polis_export(_export(tmp_path))
+    uploaded = read_polis_files(io.BytesIO(COMMENTS.encode()), io.StringIO(PEOPLE))
+    assert_array_equal(uploaded.votes, from_folder.votes)
+    assert uploaded.texts.tolist() == from_folder.texts.tolist()
+
+
+def test_an_empty_upload_is_refused(tmp_path):
+    with pytest.raises(PolisExportError, match=r"comments\.csv: not a readable CSV file"):
+        read_polis_files(io.BytesIO(b""), io.StringIO(PEOPLE))
