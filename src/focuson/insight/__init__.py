@@ -8,6 +8,8 @@ scripts share one implementation.
   heard), after the NHS small-number rule.
 * :mod:`~focuson.insight.agreement`: inter-coder agreement per code (percent agreement, Cohen's
   kappa, Krippendorff's alpha).
+* :mod:`~focuson.insight.coding_tables`: code co-occurrence and codes by participant attribute,
+  as excerpts and as distinct participants (small numbers hidden).
 * :mod:`~focuson.insight.redaction`: suggested redactions as code-point spans, applying confirmed
   ones, and the quote k-threshold.
 * :mod:`~focuson.insight.sources`: notes and transcripts (TXT, DOCX, WebVTT) as canonical text.
