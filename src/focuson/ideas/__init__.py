@@ -7,7 +7,9 @@ Pure numpy/scipy/pandas (no Django): the ``ideas`` web app calls these functions
 - :mod:`~focuson.ideas.repness`: the statements that represent each group (as Pol.is).
 - :mod:`~focuson.ideas.opinion_groups`: opinion groups from the votes (PCA + k-means).
 - :mod:`~focuson.ideas.small_groups`: groups below the disclosure threshold merged or suppressed.
-- :mod:`~focuson.ideas.unite`: scores per voter group, support, opposition, the decision rule.
+- :mod:`~focuson.ideas.rounds`: a statement round end to end, for declared or opinion groups.
+- :mod:`~focuson.ideas.unite`: scores and support per voter group, ideas a group opposes.
+- :mod:`~focuson.ideas.decision`: at most N ideas selected, the others parked with a reason.
 - :mod:`~focuson.ideas.gap`: the expected narrowing of a gap, with its assumptions in words.
 """
 
@@ -32,6 +34,7 @@ from focuson.ideas.polis import (
     read_polis_files,
 )
 from focuson.ideas.repness import Repness, repness, representative_statements
+from focuson.ideas.rounds import StatementRound, statement_round
 from focuson.ideas.small_groups import MERGED, DisclosedGroups, disclose_groups
 from focuson.ideas.statements import (
     GroupVotes,
@@ -71,6 +74,7 @@ __all__ = [
     "PolisConversation",
     "PolisExportError",
     "Repness",
+    "StatementRound",
     "StatementSupport",
     "adjusted_rand_index",
     "count_group_votes",
@@ -85,6 +89,7 @@ __all__ = [
     "representative_statements",
     "score_ideas",
     "silhouette",
+    "statement_round",
     "statement_support",
     "suggest_shortlist",
     "support_ideas",
