@@ -249,3 +249,15 @@ def test_card_answers_get_only_and_an_outsider_404_first(client_as):
     study = ProjectStudyFactory(run=StudyRunFactory())
     assert client_as("viewer").post(_url("card", study.project)).status_code == 405
     assert client_as("facilitator").post(_url("card", study.project)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_deleted_results_are_not_shown_and_the_page_says_so(client_as, administrator):
+    run = StudyRunFactory()
+    study = ProjectStudyFactory(run=run)
+    run.soft_delete(user=administrator)
+    client = client_as("viewer")
+    page = client.get(_url("study", study.project))
+    assert "The results linked have been deleted" in page.text
+    assert OVERALL not in page.text
+    assert client.get(_url("card", study.project)).status_code == 404

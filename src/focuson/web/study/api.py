@@ -82,7 +82,8 @@ def project_study(request: HttpRequest, project_id: int) -> ProjectStudyOut:
         title=current.title,
         design=Choice(code=current.design, label=str(plans.DESIGNS[current.design])),
     )
-    found = results.verdict(study.run) if study.run is not None else None
+    run = study.live_run
+    found = results.verdict(run) if run is not None else None
     verdict = VerdictOut(overall=found.overall, gap=found.gap, flag=found.flag) if found else None
     decisions = [
         StudyDecisionOut(
@@ -101,5 +102,9 @@ def project_study(request: HttpRequest, project_id: int) -> ProjectStudyOut:
         for row in study.decisions.select_related("decision__decided_by")
     ]
     return ProjectStudyOut(
-        project_id=project.pk, plan=plan, run_id=study.run_id, verdict=verdict, decisions=decisions
+        project_id=project.pk,
+        plan=plan,
+        run_id=run.pk if run is not None else None,
+        verdict=verdict,
+        decisions=decisions,
     )

@@ -66,6 +66,13 @@ class ProjectStudy(models.Model):
         """The plan record, validated again (a record edited by hand fails its hash check)."""
         return PlanRecord.model_validate(self.record)
 
+    @property
+    def live_run(self) -> Any:
+        """The linked results, unless they have been deleted (an administrator may restore
+        them: the link is kept until then)."""
+        run = self.run
+        return run if run is not None and not run.is_deleted else None
+
     def is_member(self, user: Any) -> bool:
         return bool(self.project.is_member(user))
 

@@ -55,12 +55,14 @@ def study(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": plans.versions(found.record),
             "decisions": found.decisions.select_related("decision__decided_by", "run"),
         }
-        if found.run is not None:
+        run = found.live_run
+        context["results_run"] = run
+        if run is not None:
             context |= {
-                "verdict": results.verdict(found.run),
-                "effects": results.effects(found.run),
-                "has_card": results.card_file(found.run) is not None,
-                "manifest": results.main_manifest(found.run),
+                "verdict": results.verdict(run),
+                "effects": results.effects(run),
+                "has_card": results.card_file(run) is not None,
+                "manifest": results.main_manifest(run),
             }
     return render(request, "study/study.html", context)
 
@@ -154,7 +156,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Decision recorded in the project's decisions log."))
             return redirect(found)
-    verdict = results.verdict(found.run) if found.run is not None else None
+    verdict = results.verdict(found.live_run) if found.live_run is not None else None
     return render(
         request,
         "study/decision_form.html",
@@ -182,7 +184,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
     # After the object check, so that an outsider learns nothing (404 before 405).
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    path = results.card_file(found.run) if found.run is not None else None
+    path = results.card_file(found.live_run) if found.live_run is not None else None
     if path is None:
         raise Http404
     return HttpResponse(path.read_bytes(), content_type="text/html; charset=utf-8")

@@ -22,6 +22,6 @@ def project_study(project: Any) -> dict[str, Any] | None:
     return {
         "study": study,
         "title": study.plan_record.current.plan.title,
-        "verdict": results.verdict(study.run) if study.run is not None else None,
+        "verdict": results.verdict(study.live_run) if study.live_run is not None else None,
         "decision": latest.decision if latest is not None else None,
     }
