@@ -158,3 +158,11 @@ def test_representative_statements_with_polis_groups(conv, polis_votes):
     assert (reps["p_success"] > 0.5).all()
     assert (reps["repness"] > 1).all()
     assert not conv.moderated[reps["statement"]].tolist().count(-1)
+
+
+def test_the_opinion_groups_do_not_depend_on_the_seed(conv):
+    first = opinion_groups(conv.votes, exclude=~conv.shown, seed=0)
+    for seed in (1, 2, 3):
+        other = opinion_groups(conv.votes, exclude=~conv.shown, seed=seed)
+        assert other.k == first.k
+        assert adjusted_rand_index(other.labels, first.labels) == 1.0
