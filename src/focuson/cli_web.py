@@ -62,31 +62,10 @@ def import_command(
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
-    from focuson.web import setup
-
-    setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.urls import reverse
-
+    from focuson.web.commands import UnknownUserError, import_folder
     from focuson.web.evidence.folder import ImportRefusedError
-    from focuson.web.evidence.importing import import_results
 
     err = Console(stderr=True, markup=False, emoji=False, highlight=False)
-    database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
-        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", interactive=False, verbosity=0)
-    who = None
-    if user is not None:
-        from django.contrib.auth import get_user_model
-
-        who = get_user_model().objects.filter(username=user, is_active=True).first()
-        if who is None:
-            err.print(
-                Text(f"No active account {user!r}:", style="red"), "give an existing username."
-            )
-            raise typer.Exit(code=2)
     bar = Progress(
         TextColumn("{task.description:<40}"),
         BarColumn(),
@@ -104,10 +83,16 @@ def import_command(
             bar.update(steps[key], completed=done, total=total)
 
         try:
-            outcome = import_results(results.resolve(), user=who, progress=progress)
+            imported = import_folder(results, username=user, progress=progress)
+        except UnknownUserError as error:
+            bar.stop()
+            err.print(
+                Text(f"No active account {user!r}:", style="red"), "give an existing username."
+            )
+            raise typer.Exit(code=2) from error
         except ImportRefusedError as error:
             bar.stop()
             err.print(Text("Not imported:", style="red"), str(error), soft_wrap=True)
             raise typer.Exit(code=2) from error
-    typer.echo(outcome.message)
-    typer.echo(reverse("evidence:run", args=[outcome.run.pk]))
+    typer.echo(imported.message)
+    typer.echo(imported.path)
