@@ -14,8 +14,8 @@ dimensional opinion spaces", Recerca 26(2)):
    (Pol.is's "sparsity-aware" projection).
 4. Participants with at least ``min(7, S)`` votes are placed (Pol.is's rule; if fewer than 15
    qualify, the most active voters are added until 15 are placed).
-5. k-means (k-means++ starts, seeded, best of several restarts) for each k in 2..5, and the k with
-   the largest mean silhouette (Rousseeuw 1987) is kept.
+5. k-means (k-means++ starts, seeded, best of 30 restarts, Lloyd steps until no point moves)
+   for each k in 2..5, and the k with the largest mean silhouette (Rousseeuw 1987) is kept.
 
 Deviation: Pol.is first groups participants into up to 100 "base clusters" and runs k-means on
 their centres, weighted by size, smoothing the choice of k over successive updates. focuson runs
@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.cluster.vq import ClusterError, kmeans2
 from scipy.linalg import eigh
 from scipy.spatial.distance import cdist
 
@@ -90,7 +89,7 @@ def opinion_groups(
     min_votes: int = MIN_VOTES,
     min_placed: int = MIN_PLACED,
     seed: int = 0,
-    restarts: int = 10,
+    restarts: int = 30,
 ) -> OpinionGroups:
     """Find opinion groups from a vote matrix (see the module notes for the method).
 
@@ -233,16 +232,17 @@ def _top_axes(x: FloatArray, n: int) -> FloatArray:
     """
     rows, cols = x.shape
     axes = np.zeros((n, cols))
+    gram = x.T @ x if cols <= rows else x @ x.T
+    size = gram.shape[0]
+    values, vectors = eigh(gram, subset_by_index=[max(size - n, 0), size - 1])
     if cols <= rows:
-        values, vectors = eigh(x.T @ x)
-        top = vectors[:, ::-1][:, :n].T
+        top = vectors[:, ::-1].T
     else:
-        values, vectors = eigh(x @ x.T)
-        left = vectors[:, ::-1][:, :n]
+        left = vectors[:, ::-1]
         top = (x.T @ left).T
         norms = np.linalg.norm(top, axis=1, keepdims=True)
         top = np.divide(top, norms, out=np.zeros_like(top), where=norms > 0)
-    keep = values[::-1][: top.shape[0]] > 1e-12 * max(float(values.max(initial=0.0)), 1.0)
+    keep = values[::-1] > 1e-12 * max(float(values.max(initial=0.0)), 1.0)
     axes[: top.shape[0]] = np.where(keep[:, None], top, 0.0)
     return axes
 
@@ -269,14 +269,45 @@ def _kmeans(points: FloatArray, k: int, rng: np.random.Generator, restarts: int)
     """Best of ``restarts`` k-means++ runs (smallest within-group sum of squares)."""
     best: tuple[float, IntArray] | None = None
     for _ in range(restarts):
-        try:
-            centres, labels = kmeans2(points, k, iter=100, minit="++", seed=rng, missing="raise")
-        except ClusterError:  # an empty group: try another start
-            continue
-        inertia = float(((points - centres[labels]) ** 2).sum())
-        if best is None or inertia < best[0]:
-            best = (inertia, labels.astype(np.int64))
+        fit = _lloyd(points, k, rng)
+        if fit is not None and (best is None or fit[0] < best[0]):
+            best = fit
     return None if best is None else best[1]
+
+
+def _lloyd(
+    points: FloatArray, k: int, rng: np.random.Generator, max_iter: int = 300
+) -> tuple[float, IntArray] | None:
+    """One k-means run: k-means++ starts (Arthur & Vassilvitskii 2007), Lloyd steps until stable.
+
+    Returns the within-group sum of squares and the labels, or None if a group empties. The loop
+    is over iterations only; each step handles every point at once.
+    """
+    n = points.shape[0]
+    centres = np.empty((k, points.shape[1]))
+    centres[0] = points[rng.integers(n)]
+    nearest = ((points - centres[0]) ** 2).sum(axis=1)
+    for j in range(1, k):
+        total = nearest.sum()
+        if total <= 0:
+            return None
+        centres[j] = points[rng.choice(n, p=nearest / total)]
+        nearest = np.minimum(nearest, ((points - centres[j]) ** 2).sum(axis=1))
+    labels = np.full(n, -1, dtype=np.int64)
+    for _ in range(max_iter):
+        # |x - c|^2 up to |x|^2, which does not change the nearest centre.
+        new_labels = ((centres**2).sum(axis=1) - 2 * points @ centres.T).argmin(axis=1)
+        if np.array_equal(new_labels, labels):
+            break
+        labels = new_labels
+        counts = np.bincount(labels, minlength=k)
+        if (counts == 0).any():
+            return None
+        sums = np.stack([np.bincount(labels, weights=points[:, d], minlength=k)
+                         for d in range(points.shape[1])], axis=1)  # fmt: skip
+        centres = sums / counts[:, None]
+    inertia = float(((points - centres[labels]) ** 2).sum())
+    return inertia, labels
 
 
 def _by_size(labels: IntArray, k: int) -> IntArray:
