@@ -38,7 +38,8 @@ def test_find_on_postgres_gives_the_duckdb_findings(tmp_path, postgres_url):
     # The terminal shows the same summary and top 10 whichever engine counted.
     shown = on_postgres.stdout.replace(str(tmp_path / "pg"), "OUT")
     assert shown == on_duckdb.stdout.replace(str(tmp_path / "duckdb"), "OUT")
-    assert "The 10 biggest gaps" in shown
+    # (a small dataset may have fewer than ten: the heading counts what was found)
+    assert "significantly worse groups, ranked by people affected" in shown
 
 
 @pytest.mark.postgres

@@ -308,8 +308,10 @@ def is_synthetic(manifest: Mapping[str, Any] | None) -> bool:
     """
     if not manifest:
         return False
-    if isinstance(manifest.get("synthetic"), bool):
-        return bool(manifest["synthetic"])
+    # Recorded by the run since 0.1 (a copied or imported folder keeps it); a dataset named
+    # synthetic is synthetic whatever the flag says: the banner is never left off wrongly.
+    if manifest.get("synthetic") is True:
+        return True
     if str(dataset_name(manifest) or "").lower().startswith("synthetic"):
         return True
     return str(_dataset_manifest(manifest).get("generator", "")).startswith(
