@@ -1,0 +1,1 @@
+"""The Open step: events, participants, counted attendance, insights, who was heard."""

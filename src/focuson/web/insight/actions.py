@@ -1,0 +1,28 @@
+"""Open's writes that touch several rows, each in one transaction, with the acting user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from focuson.web.insight.models import AttendanceCount, Event
+
+
+@transaction.atomic
+def record_tally(*, user: Any, event: Event, dimension: str, counts: dict[str, int]) -> int:
+    """Record a paper sheet's counts for one breakdown, replacing the event's earlier ones.
+
+    A sheet entered again (corrected) replaces what was there, so nobody is counted twice.
+    Returns the number of people the sheet counted.
+    """
+    # One by one so that the audit trail records each removal (a handful of rows at most).
+    for row in AttendanceCount.objects.filter(event=event, dimension=dimension):
+        row.delete()
+    rows = [
+        AttendanceCount(event=event, dimension=dimension, band=band, count=n)
+        for band, n in counts.items()
+    ]
+    bulk_create_with_history(rows, AttendanceCount, default_user=user)
+    return sum(counts.values())

@@ -1,0 +1,185 @@
+"""Open's forms: an event, a participant, a paper tally, an insight."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from focuson.web.core.forms import NHSFormMixin
+from focuson.web.evidence.models import Finding
+from focuson.web.insight import bands
+from focuson.web.insight.models import Event, Insight, Participant
+from focuson.web.programme.models import Borough
+
+
+class EventForm(NHSFormMixin, forms.ModelForm):
+    """An event: what, when, where, with whom, in which languages, and on what consent."""
+
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "title",
+            "date",
+            "borough",
+            "venue",
+            "partners",
+            "languages",
+            "interpreters",
+            "attendance",
+            "consent_basis",
+            "retention_date",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "retention_date": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "partners": _("The organisations who ran it with you, separated by commas."),
+            "languages": _("Every language spoken, separated by commas."),
+            "attendance": _("How many people came, counted or estimated."),
+            "consent_basis": _(
+                "How people agreed to be recorded, for example: verbal consent, notes only."
+            ),
+            "retention_date": _("The records are flagged for deletion after this date."),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        date, keep = data.get("date"), data.get("retention_date")
+        if date and keep and keep < date:
+            self.add_error(
+                "retention_date", _("The date to keep the records until must be after the event.")
+            )
+        return data
+
+
+class ParticipantForm(NHSFormMixin, forms.ModelForm):
+    """One person: a pseudonym and banded attributes, each may be left as "prefer not to say"."""
+
+    class Meta:
+        model = Participant
+        fields = [
+            "pseudonym",
+            "age_band",
+            "sex",
+            "ethnic_group",
+            "borough",
+            "imd_quintile",
+            "language",
+            "interpreter_needed",
+        ]
+        help_texts = {
+            "pseudonym": _("Not their name: a code such as P12, unique within the event."),
+            "imd_quintile": _("From their postcode, if they gave it; the postcode is not kept."),
+        }
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["borough"].empty_label = str(_("Prefer not to say"))
+
+    def clean_pseudonym(self) -> str:
+        value = self.cleaned_data["pseudonym"].strip()
+        if Participant.objects.filter(event=self.event, pseudonym__iexact=value).exists():
+            raise forms.ValidationError(
+                _("This event already has a participant with that pseudonym: choose another.")
+            )
+        return value
+
+
+class TallyForm(NHSFormMixin, forms.Form):
+    """A paper sign-in sheet's tally for one breakdown: how many people in each group."""
+
+    dimension = forms.ChoiceField(
+        label=_("Counted by"),
+        choices=[("", _("Choose a breakdown")), *bands.DIMENSION_LABELS.items()],
+        error_messages={"required": _("Choose what the sheet counted people by.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for dimension, band, label in self.band_fields():
+            self.fields[self.field_name(dimension, band)] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_value=100000,
+                error_messages={
+                    "min_value": _("A count must be 0 or more."),
+                    "invalid": _("Enter a whole number of people."),
+                },
+            )
+
+    @staticmethod
+    def field_name(dimension: str, band: str) -> str:
+        return f"n__{dimension}__{band or 'none'}"
+
+    @staticmethod
+    def band_fields() -> list[tuple[str, str, Any]]:
+        """Every (dimension, band, label) a sheet may count, "prefer not to say" last."""
+        out: list[tuple[str, str, Any]] = []
+        boroughs = list(Borough.objects.values_list("name", flat=True))
+        for dimension in bands.DIMENSIONS:
+            fixed = bands.FIXED_BANDS.get(dimension) or [(b, b) for b in boroughs]
+            out += [(dimension, str(code), label) for code, label in fixed]
+            out.append((dimension, "", bands.PREFER_NOT[1]))
+        return out
+
+    def fields_of(self, dimension: str) -> list[Any]:
+        return [
+            self[self.field_name(d, b)] for d, b, _label in self.band_fields() if d == dimension
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = data.get("dimension")
+        if chosen:
+            counted = {
+                b: data.get(self.field_name(d, b)) or 0
+                for d, b, _label in self.band_fields()
+                if d == chosen
+            }
+            if not any(counted.values()):
+                raise forms.ValidationError(_("Enter at least one count for the breakdown chosen."))
+            data["counts"] = {b: n for b, n in counted.items() if n}
+        return data
+
+
+class InsightForm(NHSFormMixin, forms.ModelForm):
+    """An insight: what was heard, its type, and the finding it bears on."""
+
+    class Meta:
+        model = Insight
+        fields = ["statement", "type", "finding", "relation"]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "statement": _("One sentence in plain English, for example: evening clinics only."),
+            "finding": _(
+                "The finding the project started from, or another group of the same "
+                "indicator and month."
+            ),
+        }
+
+    def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        queryset = Finding.objects.none()
+        if project.finding_id is not None:
+            f = project.finding
+            # The finding's indicator and month in every breakdown: tens of rows, not thousands.
+            queryset = Finding.objects.filter(
+                run_id=f.run_id, indicator=f.indicator, period=f.period
+            )
+        self.fields["finding"].queryset = queryset
+        self.fields["finding"].empty_label = str(_("No finding: a possible blind spot"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        finding, relation = data.get("finding"), data.get("relation")
+        if finding and not relation:
+            self.add_error("relation", _("Say whether it explains, contradicts or is new."))
+        if relation and not finding:
+            self.add_error("finding", _("Choose the finding, or leave how it bears blank."))
+        return data

@@ -1,0 +1,145 @@
+"""Open's pages: the project's Open page, events, participants, paper tallies, insights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from focuson.web.insight import actions, bands, heard
+from focuson.web.insight.forms import EventForm, InsightForm, ParticipantForm, TallyForm
+from focuson.web.insight.models import Event, Insight
+from focuson.web.permissions import Permission, get_visible_or_404, has_permission, requires
+from focuson.web.programme.models import Project
+
+
+def _project(request: HttpRequest, pk: int, permission: Permission) -> Project:
+    return get_visible_or_404(request, Project.objects, permission, pk=pk)
+
+
+def _event(request: HttpRequest, pk: int, permission: Permission) -> Event:
+    live = Event.objects.select_related("project").filter(project__deleted_at__isnull=True)
+    return get_visible_or_404(request, live, permission, pk=pk)
+
+
+def _posted(request: HttpRequest) -> Any:
+    # An empty POST is still a submission: bind it, so its errors are shown.
+    return request.POST if request.method == "POST" else None
+
+
+def _open_url(project_id: int) -> str:
+    return reverse("insight:open", args=[project_id])
+
+
+@requires(Permission.VIEW_PROJECT)
+def open_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project's Open step: events, insights, and who was heard against who is affected."""
+    project = _project(request, pk, Permission.VIEW_PROJECT)
+    events = Event.objects.filter(project=project).select_related("borough")
+    insights = Insight.objects.filter(project=project).select_related("finding")
+    found = heard.who_was_heard(project)
+    context = {
+        "project": project,
+        "events": events.annotate(people=Count("participants", distinct=True)),
+        "insights": insights,
+        "heard": found,
+        "heard_table": heard.table(found.result) if found.result is not None else [],
+        "not_yet_heard": heard.not_yet_heard(found.result) if found.result is not None else [],
+        "can_edit": has_permission(request.user, Permission.EDIT_PROJECT_STEPS, project),
+    }
+    return render(request, "insight/open.html", context)
+
+
+@requires(Permission.EDIT_PROJECT_STEPS)
+def event_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an event of the project."""
+    project = _project(request, pk, Permission.EDIT_PROJECT_STEPS)
+    form = EventForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        event = form.save(commit=False)
+        event.project, event.created_by = project, request.user
+        event.save()
+        messages.success(request, _("Event recorded: now add who took part."))
+        return redirect(event)
+    return render(request, "insight/event_form.html", {"form": form, "project": project})
+
+
+@requires(Permission.EDIT_PROJECT_STEPS)
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an event's details."""
+    event = _event(request, pk, Permission.EDIT_PROJECT_STEPS)
+    form = EventForm(_posted(request), instance=event)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Event changed."))
+        return redirect(event)
+    return render(
+        request, "insight/event_form.html", {"form": form, "project": event.project, "event": event}
+    )
+
+
+@requires(Permission.EDIT_PROJECT_STEPS)
+def participant_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add one participant of an event (a small form per person)."""
+    event = _event(request, pk, Permission.EDIT_PROJECT_STEPS)
+    form = ParticipantForm(_posted(request), event=event)
+    if request.method == "POST" and form.is_valid():
+        person = form.save(commit=False)
+        person.event = event
+        person.save()
+        messages.success(
+            request, _("Participant %(name)s added: add the next one below.") % {"name": person}
+        )
+        return redirect("insight:participant_new", pk=event.pk)
+    return render(
+        request,
+        "insight/participant_form.html",
+        {"form": form, "project": event.project, "event": event},
+    )
+
+
+@requires(Permission.EDIT_PROJECT_STEPS)
+def tally(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter a paper sign-in sheet's tally: how many people in each group of one breakdown."""
+    event = _event(request, pk, Permission.EDIT_PROJECT_STEPS)
+    form = TallyForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        n = actions.record_tally(
+            user=request.user,
+            event=event,
+            dimension=form.cleaned_data["dimension"],
+            counts=form.cleaned_data["counts"],
+        )
+        messages.success(
+            request,
+            _("Tally recorded: %(n)s people counted. Enter another breakdown, or go back.")
+            % {"n": n},
+        )
+        return redirect(event)
+    groups = [
+        (label, form.fields_of(dimension)) for dimension, label in bands.DIMENSION_LABELS.items()
+    ]
+    return render(
+        request,
+        "insight/tally_form.html",
+        {"form": form, "project": event.project, "event": event, "groups": groups},
+    )
+
+
+@requires(Permission.EDIT_PROJECT_STEPS)
+def insight_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an insight of the project, linked to the finding it bears on."""
+    project = _project(request, pk, Permission.EDIT_PROJECT_STEPS)
+    form = InsightForm(_posted(request), project=project)
+    if request.method == "POST" and form.is_valid():
+        insight = form.save(commit=False)
+        insight.project, insight.created_by = project, request.user
+        insight.save()
+        messages.success(request, _("Insight recorded."))
+        return redirect(_open_url(project.pk) + "#insights")
+    return render(request, "insight/insight_form.html", {"form": form, "project": project})

@@ -1,0 +1,258 @@
+"""Open's pages: events, participants and tallies recorded by members (outsiders get 404), bad
+input refused with nothing saved, and insights tied to findings."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+from django.urls import reverse
+from tests.web.factories.borough import BoroughFactory
+from tests.web.factories.finding import FindingFactory
+from tests.web.factories.insight_event import EventFactory
+from tests.web.factories.project import ProjectFactory
+from tests.web.factories.project_membership import ProjectMembershipFactory
+
+from focuson.web.insight.models import AttendanceCount, Event, Insight, Participant
+
+EVENT = {
+    "kind": "community_conversation",
+    "title": "Somali women's group, Harlesden",
+    "date": "2025-04-10",
+    "venue": "Harlesden library",
+    "partners": "Somali Women's Network",
+    "languages": "Somali, English",
+    "interpreters": "1",
+    "attendance": "14",
+    "consent_basis": "Verbal consent, notes only",
+    "retention_date": "2027-04-10",
+}
+
+
+def _member_facilitator(role_user, project):
+    user = role_user("facilitator")
+    ProjectMembershipFactory(project=project, user=user)
+    return user
+
+
+@pytest.mark.django_db
+def test_facilitator_member_records_an_event(client_as, role_user):
+    project = ProjectFactory()
+    client = client_as(_member_facilitator(role_user, project))
+    response = client.post(reverse("insight:event_new", args=[project.pk]), EVENT)
+    assert response.status_code == 302
+    event = Event.objects.get(project=project)
+    assert event.title == EVENT["title"] and event.attendance == 14
+    assert event.history.count() == 1 and event.history.first().history_user is not None
+    page = client.get(reverse("insight:open", args=[project.pk]))
+    assert escape(EVENT["title"]) in page.text and "Community conversation" in page.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["open", "event_new", "insight_new"])
+def test_facilitator_outside_the_project_gets_404(client_as, name):
+    project = ProjectFactory()
+    response = client_as("facilitator").get(reverse(f"insight:{name}", args=[project.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["event_edit", "participant_new", "tally"])
+def test_facilitator_outside_gets_404_on_event_pages(client_as, name):
+    event = EventFactory()
+    client = client_as("facilitator")
+    assert client.get(reverse(f"insight:{name}", args=[event.pk])).status_code == 404
+    assert client.post(reverse(f"insight:{name}", args=[event.pk]), {}).status_code == 404
+    assert Participant.objects.count() == 0 and AttendanceCount.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_viewer_may_read_but_not_record(client_as):
+    project = ProjectFactory()
+    client = client_as("viewer")
+    assert client.get(reverse("insight:open", args=[project.pk])).status_code == 200
+    response = client.post(reverse("insight:event_new", args=[project.pk]), EVENT)
+    assert response.status_code == 404 and not Event.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"kind": "party"}, "kind"),
+        ({"date": "10/04/2025x"}, "date"),
+        ({"consent_basis": ""}, "consent_basis"),
+        ({"retention_date": "2025-01-01"}, "retention_date"),
+        ({"attendance": "-3"}, "attendance"),
+    ],
+)
+def test_bad_event_is_refused_and_nothing_saved(client_as, change, field):
+    project = ProjectFactory()
+    response = client_as("programme_lead").post(
+        reverse("insight:event_new", args=[project.pk]), EVENT | change
+    )
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert "nhsuk-error-summary" in response.text
+    assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_event_edit_changes_it(client_as):
+    event = EventFactory()
+    client = client_as(event.project.owner)
+    response = client.post(
+        reverse("insight:event_edit", args=[event.pk]), EVENT | {"title": "Renamed"}
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "Renamed"
+
+
+@pytest.mark.django_db
+def test_participant_added_and_duplicate_pseudonym_refused(client_as, role_user):
+    event = EventFactory()
+    borough = BoroughFactory()
+    client = client_as(_member_facilitator(role_user, event.project))
+    url = reverse("insight:participant_new", args=[event.pk])
+    person = {
+        "pseudonym": "P1",
+        "age_band": "18-64",
+        "sex": "F",
+        "ethnic_group": "Black",
+        "borough": borough.pk,
+        "imd_quintile": "1",
+        "language": "Somali",
+        "interpreter_needed": "yes",
+    }
+    assert client.post(url, person).status_code == 302
+    saved = Participant.objects.get()
+    assert (saved.sex, saved.ethnic_group, saved.borough) == ("F", "Black", borough)
+    again = client.post(url, person | {"pseudonym": "p1 "})
+    assert again.status_code == 200 and "pseudonym" in again.context["form"].errors
+    bad = client.post(url, {"pseudonym": "P2", "age_band": "12-14", "sex": "X"})
+    assert set(bad.context["form"].errors) == {"age_band", "sex"}
+    assert Participant.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_prefer_not_to_say_is_blank(client_as):
+    event = EventFactory()
+    response = client_as(event.project.owner).post(
+        reverse("insight:participant_new", args=[event.pk]), {"pseudonym": "P9"}
+    )
+    assert response.status_code == 302
+    saved = Participant.objects.get()
+    assert (saved.age_band, saved.sex, saved.ethnic_group, saved.borough) == ("", "", "", None)
+
+
+@pytest.mark.django_db
+def test_paper_tally_recorded_and_replaced(client_as):
+    event = EventFactory()
+    client = client_as(event.project.owner)
+    url = reverse("insight:tally", args=[event.pk])
+    response = client.post(url, {"dimension": "sex", "n__sex__F": "9", "n__sex__none": "2"})
+    assert response.status_code == 302
+    rows = set(AttendanceCount.objects.values_list("dimension", "band", "count"))
+    assert rows == {("sex", "F", 9), ("sex", "", 2)}
+    client.post(url, {"dimension": "sex", "n__sex__M": "4"})
+    assert set(AttendanceCount.objects.values_list("band", "count")) == {("M", 4)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"n__sex__F": "9"},  # no breakdown chosen
+        {"dimension": "sex"},  # nothing counted
+        {"dimension": "sex", "n__sex__F": "-1"},
+        {"dimension": "sex", "n__sex__F": "many"},
+        {"dimension": "religion", "n__sex__F": "3"},
+        {"dimension": "age_band_broad", "n__sex__F": "3"},  # counts under another breakdown
+    ],
+)
+def test_bad_tally_refused_and_nothing_saved(client_as, data):
+    event = EventFactory()
+    response = client_as(event.project.owner).post(reverse("insight:tally", args=[event.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert "nhsuk-error-summary" in response.text
+    assert not AttendanceCount.objects.exists()
+
+
+@pytest.mark.django_db
+def test_insight_linked_to_the_finding(client_as):
+    finding = FindingFactory()
+    project = ProjectFactory(finding=finding)
+    client = client_as(project.owner)
+    url = reverse("insight:insight_new", args=[project.pk])
+    data = {
+        "statement": "Clinics close before shifts end.",
+        "type": "barrier",
+        "finding": finding.pk,
+        "relation": "explains",
+    }
+    assert client.post(url, data).status_code == 302
+    insight = Insight.objects.get()
+    assert (insight.finding, insight.relation, insight.created_by) == (
+        finding,
+        "explains",
+        project.owner,
+    )
+    page = client.get(reverse("insight:open", args=[project.pk]))
+    assert "Clinics close before shifts end." in page.text
+    assert "Explains the finding" in page.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"statement": ""},
+        {"type": "worry"},
+        {"relation": ""},  # a finding without saying how it bears on it
+        {"finding": "", "relation": "explains"},
+    ],
+)
+def test_bad_insight_refused_and_nothing_saved(client_as, change):
+    finding = FindingFactory()
+    project = ProjectFactory(finding=finding)
+    data = {
+        "statement": "Clinics close early.",
+        "type": "barrier",
+        "finding": finding.pk,
+        "relation": "explains",
+    }
+    response = client_as(project.owner).post(
+        reverse("insight:insight_new", args=[project.pk]), data | change
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    assert not Insight.objects.exists()
+
+
+@pytest.mark.django_db
+def test_insight_cannot_link_a_finding_of_another_run(client_as):
+    project = ProjectFactory(finding=FindingFactory())
+    other = FindingFactory()
+    response = client_as(project.owner).post(
+        reverse("insight:insight_new", args=[project.pk]),
+        {"statement": "x", "type": "idea", "finding": other.pk, "relation": "new_issue"},
+    )
+    assert "finding" in response.context["form"].errors
+    assert not Insight.objects.exists()
+
+
+@pytest.mark.django_db
+def test_project_page_links_to_open(client_as):
+    project = ProjectFactory()
+    page = client_as(project.owner).get(project.get_absolute_url())
+    assert reverse("insight:open", args=[project.pk]) in page.text
+
+
+@pytest.mark.django_db
+def test_deleted_event_pages_answer_404(client_as):
+    event = EventFactory()
+    event.soft_delete(user=event.project.owner)
+    client = client_as(event.project.owner)
+    assert client.get(reverse("insight:tally", args=[event.pk])).status_code == 404

@@ -1,0 +1,36 @@
+"""The permission walk's objects for Open's URLs (see ``tests/web/walk.py``): a project with an
+event (its ``pk`` for the event pages), the project's for the others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.web.factories.insight_event import EventFactory
+from tests.web.factories.project import ProjectFactory
+from tests.web.factories.project_membership import ProjectMembershipFactory
+from tests.web.walk import World
+
+
+def _project(world: World) -> Any:
+    def make() -> Any:
+        project = ProjectFactory()
+        if world.member is not None:
+            ProjectMembershipFactory(project=project, user=world.member)
+        return world.project(project)
+
+    return world.once("insight_project", make)
+
+
+def _event(world: World) -> Any:
+    return world.once("insight_event", lambda: EventFactory(project=_project(world)))
+
+
+WALK_OBJECTS = {
+    "insight:open:pk": _project,
+    "insight:event_new:pk": _project,
+    "insight:insight_new:pk": _project,
+    "insight:event_edit:pk": _event,
+    "insight:participant_new:pk": _event,
+    "insight:tally:pk": _event,
+    "open:project_id": _project,
+}
