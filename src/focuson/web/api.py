@@ -24,6 +24,7 @@ api = NinjaAPI(
 def _add_routers() -> None:
     from focuson.web.accounts.api import router as accounts
     from focuson.web.evidence.api import router as evidence
+    from focuson.web.ideas.api import router as ideas
     from focuson.web.insight.api import router as insight
     from focuson.web.programme.api import router as programme
     from focuson.web.study.api import router as study
@@ -32,6 +33,7 @@ def _add_routers() -> None:
     api.add_router("/programme/", programme)
     api.add_router("/evidence/", evidence)
     api.add_router("/study/", study)
+    api.add_router("/ideas/", ideas)
     api.add_router("/open/", insight)
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("programme/", include("focuson.web.programme.urls")),
     path("evidence/", include("focuson.web.evidence.urls")),
     path("study/", include("focuson.web.study.urls")),
+    path("ideas/", include("focuson.web.ideas.urls")),
     path("open/", include("focuson.web.insight.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "focuson.web.programme",
     "focuson.web.evidence",
     "focuson.web.study",
+    "focuson.web.ideas",
     "focuson.web.insight",
 ]
 

@@ -1,0 +1,230 @@
+"""Co-create and Unite forms: an idea, a round, a ballot (any channel), the decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from focuson.web.core.forms import NHSFormMixin
+from focuson.web.ideas.models import Channel, Idea, PrioritisationRound, Role, Support
+
+SCORES = [("", _("Not scored")), *[(str(n), str(n)) for n in range(1, 6)]]
+SUPPORTS = [("", _("Not said")), *[(str(v), label) for v, label in Support.choices]]
+
+
+class IdeaForm(NHSFormMixin, forms.ModelForm):
+    """An idea: what it is, for whom, how it would work, its cost band and risks."""
+
+    builds_on = forms.ModelMultipleChoiceField(
+        label=_("Builds on"),
+        queryset=Idea.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Other ideas of this project that this one grows from."),
+    )
+    contributor_name = forms.CharField(
+        label=_("Who made it (a name or a community group)"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave blank to keep the contributors already recorded."),
+    )
+    contributor_role = forms.ChoiceField(
+        label=_("Their role"), choices=[("", _("Choose a role")), *Role.choices], required=False
+    )
+
+    class Meta:
+        model = Idea
+        fields = ["title", "summary", "groups", "how_it_works", "cost_band", "risks", "status"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "how_it_works": forms.Textarea(attrs={"rows": 4}),
+            "risks": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "summary": _("In plain language, as a resident would say it."),
+            "groups": _("The people it is for, e.g. 'Somali women over 50 in Brent'."),
+        }
+        error_messages = {
+            "title": {"required": _("Give the idea a title.")},
+            "summary": {"required": _("Say what the idea is, in plain language.")},
+        }
+
+    def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = Idea.objects.filter(project=project)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+            self.fields["builds_on"].initial = list(self.instance.builds_on.all())
+        self.fields["builds_on"].queryset = others
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("contributor_name", "").strip() and not data.get("contributor_role"):
+            self.add_error("contributor_role", _("Choose the role of who made it."))
+        if data.get("contributor_role") and not data.get("contributor_name", "").strip():
+            self.add_error("contributor_name", _("Give the name of who made it."))
+        return data
+
+
+class RoundForm(NHSFormMixin, forms.Form):
+    """A new round: its title, its ideas, the criteria's weights, the most ideas to select."""
+
+    title = forms.CharField(
+        label=_("Title"), max_length=200, error_messages={"required": _("Give the round a title.")}
+    )
+    ideas = forms.ModelMultipleChoiceField(
+        label=_("Ideas to score"),
+        queryset=Idea.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one idea to score.")},
+    )
+    max_selected = forms.IntegerField(
+        label=_("Most ideas that can be selected"),
+        min_value=1,
+        max_value=10,
+        initial=3,
+        help_text=_("One to three, as the programme's method says, unless it set its own."),
+    )
+
+    def __init__(self, *args: Any, project: Any, weights: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ideas"].queryset = Idea.objects.filter(project=project).exclude(status="draft")
+        for key, label in weights.items():
+            self.fields[f"weight_{key}"] = forms.FloatField(
+                label=_("Weight: %(criterion)s") % {"criterion": label},
+                min_value=0.1,
+                max_value=10,
+                initial=1,
+                error_messages={
+                    "required": _("Give each criterion a weight (1 if all count the same)."),
+                },
+            )
+
+
+class BallotForm(NHSFormMixin, forms.Form):
+    """One voter's ballot: who (role, declared group), how (channel), scores and support.
+
+    An online ballot and a paper one entered by a facilitator are the same form.
+    """
+
+    role = forms.ChoiceField(
+        label=_("The voter's role"),
+        choices=[("", _("Choose a role")), *Role.choices],
+        error_messages={"required": _("Choose the voter's role.")},
+    )
+    declared_group = forms.CharField(
+        label=_("The group the voter said they belong to (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("Only if they chose to say, e.g. an ethnic group or an age band."),
+    )
+    channel = forms.ChoiceField(
+        label=_("How the ballot was given"),
+        choices=[("", _("Choose a channel")), *Channel.choices],
+        error_messages={"required": _("Choose how the ballot was given.")},
+    )
+
+    def __init__(self, *args: Any, round: PrioritisationRound, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ideas = list(round.ideas.all())
+        self.criteria = list(round.criteria.all())
+        #: (idea, [score fields], support field) for the template.
+        self.grid: list[tuple[Idea, list[Any], Any]] = []
+        for idea in self.ideas:
+            for c in self.criteria:
+                self.fields[f"score_{idea.pk}_{c.pk}"] = forms.TypedChoiceField(
+                    label=c.label, choices=SCORES, coerce=int, required=False, empty_value=None
+                )
+            self.fields[f"support_{idea.pk}"] = forms.TypedChoiceField(
+                label=_("Do they support it?"),
+                choices=SUPPORTS,
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+        for idea in self.ideas:
+            self.grid.append(
+                (
+                    idea,
+                    [self[f"score_{idea.pk}_{c.pk}"] for c in self.criteria],
+                    self[f"support_{idea.pk}"],
+                )
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.scores = {
+            (idea.pk, c.pk): data[f"score_{idea.pk}_{c.pk}"]
+            for idea in self.ideas
+            for c in self.criteria
+            if data.get(f"score_{idea.pk}_{c.pk}") is not None
+        }
+        self.supports = {
+            idea.pk: data[f"support_{idea.pk}"]
+            for idea in self.ideas
+            if data.get(f"support_{idea.pk}") is not None
+        }
+        if not self.scores and self.ideas and not self.errors:
+            first = f"score_{self.ideas[0].pk}_{self.criteria[0].pk}" if self.criteria else None
+            self.add_error(first, _("Score at least one idea on at least one criterion."))
+        return data
+
+
+class DecisionForm(NHSFormMixin, forms.Form):
+    """The Unite decision: the ideas selected, a reason for each idea parked, why."""
+
+    selected = forms.ModelMultipleChoiceField(
+        label=_("Ideas selected for prototyping"),
+        queryset=Idea.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Select at least one idea to prototype.")},
+    )
+    rationale = forms.CharField(
+        label=_("Why these ideas"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Say why these ideas were chosen.")},
+    )
+
+    def __init__(self, *args: Any, round: PrioritisationRound, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.round = round
+        self.ideas = list(round.ideas.all())
+        self.fields["selected"].queryset = round.ideas.all()
+        self.fields["selected"].help_text = _("At most %(max)s.") % {"max": round.max_selected}
+        for idea in self.ideas:
+            self.fields[f"reason_{idea.pk}"] = forms.CharField(
+                label=_("If parked: why (%(idea)s)") % {"idea": idea.title},
+                required=False,
+                max_length=500,
+            )
+
+    def reason_fields(self) -> list[Any]:
+        return [self[f"reason_{idea.pk}"] for idea in self.ideas]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = list(data.get("selected") or [])
+        if len(chosen) > self.round.max_selected:
+            self.add_error(
+                "selected",
+                _(
+                    "At most %(max)s ideas can be selected in this round; %(n)s were chosen. "
+                    "Park the others with a reason."
+                )
+                % {"max": self.round.max_selected, "n": len(chosen)},
+            )
+        elif chosen:
+            for idea in self.ideas:
+                if idea not in chosen and not data.get(f"reason_{idea.pk}", "").strip():
+                    self.add_error(
+                        f"reason_{idea.pk}",
+                        _("Say why %(idea)s is parked, or select it.") % {"idea": idea.title},
+                    )
+        self.parked = {
+            idea: data.get(f"reason_{idea.pk}", "").strip()
+            for idea in self.ideas
+            if idea not in chosen
+        }
+        return data

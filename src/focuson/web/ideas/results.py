@@ -1,0 +1,178 @@
+"""A round's results, from its ballots, by :mod:`focuson.ideas.unite`: scores per voter group
+(residents and professionals apart), support and opposition per group, consensus across groups.
+
+The ballots are read in one query each (scores, supports) into the library's tables; groups too
+small to show are merged or left out there, under the NHS disclosure rule.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, cast
+
+import pandas as pd
+from django.utils.translation import gettext as _
+
+from focuson.ideas.unite import Criterion, score_ideas, support_ideas
+from focuson.web.ideas.models import BallotScore, BallotSupport, Idea, PrioritisationRound, Role
+
+#: The breakdowns shown, in order, with their headings.
+DIMENSIONS = ("everyone", "side", "role", "group")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One idea in one group: its weighted score (0-100) and its support."""
+
+    idea: Idea
+    voters: float
+    score: float | None
+    p_support: float | None
+    opposes: bool
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    dimension: str
+    heading: str
+    groups: list[str]
+    #: One line per idea: the idea, then one cell per group.
+    lines: list[tuple[Idea, list[Row | None], float | None, tuple[str, ...]]]
+    merged: tuple[str, ...]
+    left_out: tuple[str, ...]
+
+
+def _criteria(round: PrioritisationRound) -> list[Criterion]:
+    return [
+        Criterion(c.key, weight=c.weight, higher_is_better=c.higher_is_better)
+        for c in round.criteria.all()
+    ]
+
+
+def score_frame(round: PrioritisationRound) -> pd.DataFrame:
+    """One row per score, as :func:`focuson.ideas.unite.score_ideas` reads them."""
+    rows = BallotScore.objects.filter(ballot__round=round).values_list(
+        "ballot_id", "idea_id", "criterion__key", "score", "ballot__role",
+        "ballot__channel", "ballot__declared_group",
+    )  # fmt: skip
+    return pd.DataFrame(
+        list(rows), columns=["voter", "idea", "criterion", "score", "role", "channel", "group"]
+    )
+
+
+def support_frame(round: PrioritisationRound) -> pd.DataFrame:
+    """One row per (ballot, idea) support, as :func:`focuson.ideas.unite.support_ideas` reads."""
+    rows = BallotSupport.objects.filter(ballot__round=round).values_list(
+        "ballot_id", "idea_id", "support", "ballot__role", "ballot__channel",
+        "ballot__declared_group",
+    )  # fmt: skip
+    return pd.DataFrame(
+        list(rows), columns=["voter", "idea", "support", "role", "channel", "group"]
+    )
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def _group_label(dimension: str, name: str) -> str:
+    if dimension == "everyone":
+        return _("Everyone")
+    if dimension == "side":
+        return {
+            "community": _("Residents and community"),
+            "professional": _("Professionals"),
+            "other": _("Other"),
+        }.get(name, name)
+    if dimension == "role":
+        return str(Role(name).label) if name in Role.values else name
+    return name
+
+
+def results(round: PrioritisationRound) -> dict[str, Any] | None:
+    """The round's results for its page, or None while it has no ballots."""
+    scores = score_frame(round)
+    if scores.empty:
+        return None
+    scored = score_ideas(scores, _criteria(round))
+    supports = support_frame(round)
+    support = support_ideas(supports) if not supports.empty else None
+    ideas = {i.pk: i for i in round.ideas.all()}
+    breakdowns = []
+    headings = {
+        "everyone": _("Everyone"),
+        "side": _("Residents and professionals"),
+        "role": _("By role"),
+        "group": _("By declared group"),
+    }
+    for dimension in DIMENSIONS:
+        table = scored.table[scored.table["dimension"] == dimension]
+        if dimension not in scored.merged:
+            continue
+        s_table = (
+            support.table[support.table["dimension"] == dimension]
+            if support is not None and not support.table.empty
+            else pd.DataFrame(columns=["group", "idea", "p_support", "opposes"])
+        )
+        consensus = (
+            support.consensus[support.consensus["dimension"] == dimension].set_index("idea")
+            if support is not None and not support.consensus.empty
+            else pd.DataFrame(columns=["consensus", "opposed_by"])
+        )
+        groups = list(dict.fromkeys(table["group"]))
+        by_cell = {(r.group, r.idea): r for r in table.itertuples(index=False)}
+        s_cell = {(r.group, r.idea): r for r in s_table.itertuples(index=False)}
+        lines = []
+        for pk, idea in ideas.items():
+            cells: list[Row | None] = []
+            for group in groups:
+                found = by_cell.get((group, pk))
+                backed = s_cell.get((group, pk))
+                if found is None and backed is None:
+                    cells.append(None)
+                    continue
+                score = _number(found.score) if found is not None else None
+                cells.append(
+                    Row(
+                        idea=idea,
+                        voters=cast(float, found.voters) if found is not None else 0.0,
+                        score=None if score is None else _whole(100 * score),
+                        p_support=(_number(backed.p_support) if backed is not None else None),
+                        opposes=bool(backed.opposes) if backed is not None else False,
+                    )
+                )
+            agreed = consensus["consensus"].get(pk) if pk in consensus.index else None
+            opposed_by = (
+                tuple(_group_label(dimension, g) for g in consensus["opposed_by"].get(pk, ()))
+                if pk in consensus.index
+                else ()
+            )
+            lines.append((idea, cells, _number(agreed), opposed_by))
+        breakdowns.append(
+            Breakdown(
+                dimension=dimension,
+                heading=str(headings[dimension]),
+                groups=[_group_label(dimension, g) for g in groups],
+                lines=lines,
+                merged=scored.merged.get(dimension, ()),
+                left_out=scored.left_out.get(dimension, ()),
+            )
+        )
+    return {
+        "breakdowns": breakdowns,
+        "channels": [
+            (str(label), scored.channels.get(code, 0))
+            for code, label in (
+                ("online", _("Online")),
+                ("in_person", _("In the room")),
+                ("paper", _("Paper")),
+                ("phone", _("Phone")),
+            )
+        ],
+    }
+
+
+def _whole(value: float) -> float:
+    # ``round`` is a parameter name above (the round of ballots), hence this helper.
+    return float(round(value))
