@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import pytest
 from django.urls import reverse
+from tests.web.factories.borough import BoroughFactory
 from tests.web.factories.finding import FindingFactory
 from tests.web.factories.insight_attendance_count import AttendanceCountFactory
 from tests.web.factories.insight_event import EventFactory
@@ -18,6 +19,7 @@ from tests.web.factories.run import RunFactory
 from focuson.insight.representation import compare
 from focuson.web.insight import heard
 
+BOROUGHS = [("Brent", "E09000005"), ("Harrow", "E09000015"), ("Ealing", "E09000009")]
 #: The affected population by sex and by IMD quintile (the finding's run's denominators).
 SEX = {"F": 600.0, "M": 400.0}
 IMD = {"1": 300.0, "2": 250.0, "3": 200.0, "4": 150.0, "5": 100.0}
@@ -141,3 +143,29 @@ def test_outsider_gets_404_from_the_api(client_as):
     project = ProjectFactory()
     response = client_as("facilitator").get(f"/api/open/projects/{project.pk}")
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_boroughs_compared_by_name_and_one_outside_the_finding_is_not_stated():
+    brent, harrow, ealing = (BoroughFactory(name=n, code=c) for n, c in BOROUGHS)
+    run = RunFactory()
+    finding = FindingFactory(run=run, dimension="borough", group="Brent", denominator=300.0)
+    FindingFactory(run=run, dimension="borough", group="Harrow", denominator=100.0)
+    FindingFactory(run=run, dimension="borough", group="Not known", denominator=40.0)
+    project = ProjectFactory(finding=finding)
+    event = EventFactory(project=project)
+    for borough, n in ((brent, 10), (harrow, 40), (ealing, 10)):
+        for _ in range(n):
+            ParticipantFactory(event=event, borough=borough)
+    found = heard.who_was_heard(project).result
+    counts = pd.DataFrame(
+        {"dimension": "borough", "band": ["Brent", "Harrow", None], "count": [10, 40, 10]}
+    )
+    population = pd.DataFrame(
+        {"dimension": "borough", "band": ["Brent", "Harrow"], "population": [300.0, 100.0]}
+    )
+    want = compare(counts, population)
+    assert list(found.bands["band"]) == ["Brent", "Harrow"]
+    assert found.bands["ratio"].tolist() == pytest.approx(want.bands["ratio"].tolist())
+    assert found.dimensions["not_stated"].tolist() == [10.0]
+    assert found.bands.set_index("band").loc["Brent", "not_yet_heard"]

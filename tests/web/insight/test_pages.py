@@ -3,6 +3,7 @@ input refused with nothing saved, and insights tied to findings."""
 
 from __future__ import annotations
 
+import datetime
 from html import escape
 
 import pytest
@@ -256,3 +257,11 @@ def test_deleted_event_pages_answer_404(client_as):
     event.soft_delete(user=event.project.owner)
     client = client_as(event.project.owner)
     assert client.get(reverse("insight:tally", args=[event.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_event_past_its_retention_date_is_flagged(client_as):
+    old = EventFactory(retention_date=datetime.date(2020, 1, 1), date=datetime.date(2019, 1, 1))
+    EventFactory(project=old.project)  # kept until 2027: not flagged
+    page = client_as(old.project.owner).get(reverse("insight:open", args=[old.project.pk]))
+    assert page.text.count("past its retention date") == 1

@@ -45,6 +45,21 @@ class EventForm(NHSFormMixin, forms.ModelForm):
             ),
             "retention_date": _("The records are flagged for deletion after this date."),
         }
+        error_messages = {
+            "kind": {"required": _("Choose what kind of event it was.")},
+            "title": {
+                "required": _("Enter a title, for example: Somali women's group, Harlesden.")
+            },
+            "date": {
+                "required": _("Enter the date of the event."),
+                "invalid": _("Enter the date of the event as a real date, for example 2025-04-10."),
+            },
+            "consent_basis": {"required": _("Say how people agreed to be recorded.")},
+            "retention_date": {
+                "required": _("Enter the date to keep the records until."),
+                "invalid": _("Enter the date to keep the records until as a real date."),
+            },
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -74,6 +89,9 @@ class ParticipantForm(NHSFormMixin, forms.ModelForm):
         help_texts = {
             "pseudonym": _("Not their name: a code such as P12, unique within the event."),
             "imd_quintile": _("From their postcode, if they gave it; the postcode is not kept."),
+        }
+        error_messages = {
+            "pseudonym": {"required": _("Enter a pseudonym, such as P12 (never their name).")}
         }
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
@@ -155,6 +173,10 @@ class InsightForm(NHSFormMixin, forms.ModelForm):
         model = Insight
         fields = ["statement", "type", "finding", "relation"]
         widgets = {"statement": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "statement": {"required": _("Enter the insight in one sentence.")},
+            "type": {"required": _("Choose the type: problem, cause, barrier, asset or idea.")},
+        }
         help_texts = {
             "statement": _("One sentence in plain English, for example: evening clinics only."),
             "finding": _(

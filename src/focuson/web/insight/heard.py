@@ -119,7 +119,7 @@ def table(result: Representation) -> list[dict[str, Any]]:
                 "chi_square": _blank(dim["chi_square"]),
                 "df": _blank(dim["df"]),
                 "p_value": _blank(dim["p_value"]),
-                "test_note": dim["test_note"],
+                "test_note": TEST_NOTES.get(dim["test_note"], dim["test_note"]),
                 "bands": [
                     {k: _blank(v) for k, v in r.items()} | {"reason": REASONS.get(r["reason"], "")}
                     for r in rows.to_dict("records")
@@ -144,6 +144,30 @@ REASONS = {
     "affected population suppressed in the finding": _("the finding hides how many are affected"),
     "no one affected in this group": _("no one affected in this group"),
     "too few participants with this recorded": _("too few participants with this recorded"),
+}
+
+
+#: The library's notes on the goodness-of-fit test, in words that can be translated.
+TEST_NOTES = {
+    "the test needs the affected population of every group": _(
+        "no test: the finding hides how many are affected in some groups"
+    ),
+    "too few participants with this recorded": _(
+        "no test: too few participants with this recorded"
+    ),
+    "participants in a group with no one affected": _(
+        "participants in a group with no one affected"
+    ),
+    "needs at least two groups with participants": _(
+        "no test: it needs at least two groups with participants shown"
+    ),
+    "suppressed groups pooled": _("hidden groups taken together"),
+    "approximate: some expected counts are under 5": _(
+        "approximate: some expected counts are under 5"
+    ),
+    "suppressed groups pooled; approximate: some expected counts are under 5": _(
+        "hidden groups taken together; approximate: some expected counts are under 5"
+    ),
 }
 
 

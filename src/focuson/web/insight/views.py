@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from focuson.web.insight import actions, bands, heard
@@ -51,6 +52,7 @@ def open_step(request: HttpRequest, pk: int) -> HttpResponse:
         "heard_table": heard.table(found.result) if found.result is not None else [],
         "not_yet_heard": heard.not_yet_heard(found.result) if found.result is not None else [],
         "can_edit": has_permission(request.user, Permission.EDIT_PROJECT_STEPS, project),
+        "today": timezone.localdate(),
     }
     return render(request, "insight/open.html", context)
 
