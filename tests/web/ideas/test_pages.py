@@ -11,7 +11,7 @@ from tests.web.factories.ideas_round import PrioritisationRoundFactory
 from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
 
-from focuson.web.ideas import results
+from focuson.web.ideas import actions, results
 from focuson.web.ideas.models import Ballot, BallotScore, Idea, PrioritisationRound
 from focuson.web.programme.models import Decision, Step
 
@@ -271,3 +271,65 @@ def test_api_lists_ideas_and_rounds(client_as):
     assert {i["title"] for i in body["ideas"]} == set(found.ideas.values_list("title", flat=True))
     assert body["rounds"][0]["ballots"] == 1
     assert set(body["rounds"][0]["idea_ids"]) == set(found.ideas.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_decision_form_suggests_a_shortlist_parking_an_opposed_idea(client_as):
+    found = PrioritisationRoundFactory(max_selected=1)
+    liked, opposed, middling = found.ideas.all()
+    criteria = list(found.criteria.all())
+    for n in range(20):
+        role = "resident" if n % 2 else "clinician"
+        scores = {(liked.pk, c.pk): 5 for c in criteria}
+        scores |= {(opposed.pk, c.pk): 5 for c in criteria}
+        scores |= {(middling.pk, c.pk): 3 for c in criteria}
+        supports = {liked.pk: 1, middling.pk: 0, opposed.pk: -1 if role == "resident" else 1}
+        actions.add_ballot(
+            user=found.project.owner,
+            round=found,
+            role=role,
+            channel="paper",
+            scores=scores,
+            supports=supports,
+        )
+    response = client_as("programme_lead").get(reverse("ideas:decide", args=[found.pk]))
+    initial = response.context["form"].initial
+    assert initial["selected"] == [liked.pk]
+    assert initial[f"reason_{opposed.pk}"] == "Opposed by Residents and community."
+    assert initial[f"reason_{middling.pk}"].startswith(
+        "Its lowest score among residents and professionals ("
+    )
+    assert "suggested from the results" in response.text
+
+
+@pytest.mark.django_db
+def test_idea_form_cannot_select_an_idea(client_as):
+    idea = IdeaFactory()
+    client = client_as("programme_lead")
+    data = {"title": idea.title, "summary": idea.summary, "status": "selected"}
+    response = client.post(reverse("ideas:edit_idea", args=[idea.pk]), data)
+    assert response.status_code == 200 and "status" in response.context["form"].errors
+    assert Idea.objects.get(pk=idea.pk).status == "submitted"
+
+
+@pytest.mark.django_db
+def test_steps_follow_the_work(client_as):
+    """An idea starts Co-create, a round starts Unite, the decision finishes Unite."""
+    project = ProjectFactory()
+
+    def steps():
+        return dict(project.steps.values_list("step", "status"))
+
+    assert steps()["co_create"] == "not_started"
+    IdeaFactory(project=project)
+    assert steps()["co_create"] == "in_progress"
+    found = PrioritisationRoundFactory(project=project)
+    assert steps()["unite"] == "in_progress"
+    first, *rest = found.ideas.all()
+    actions.decide_round(
+        user=project.owner,
+        round=found,
+        selected=[first],
+        parked={idea: "Later" for idea in rest},
+    )
+    assert steps()["unite"] == "done"

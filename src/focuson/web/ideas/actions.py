@@ -27,7 +27,7 @@ from focuson.web.ideas.models import (
     PrioritisationRound,
 )
 from focuson.web.programme import actions as programme
-from focuson.web.programme.models import Decision, Project, Step
+from focuson.web.programme.models import Decision, Project, Status, Step
 
 __all__ = ["IdeasError", "add_ballot", "decide_round", "save_idea", "start_round"]
 
@@ -71,6 +71,7 @@ def save_idea(
     for name, value in fields.items():
         setattr(idea, name, value)
     _audited(idea, user).save()
+    _start(user, project, Step.CO_CREATE)
     idea.builds_on.set([i for i in builds_on if i.pk != idea.pk])
     if contributors:
         for old in idea.contributors.all():
@@ -102,6 +103,7 @@ def start_round(
         project=project, title=title, max_selected=max_selected, created_by=user
     )
     _audited(found, user).save()
+    _start(user, project, Step.UNITE)
     found.ideas.set(ideas)
     weights = weights or {}
     for c in DEFAULT_CRITERIA:
@@ -137,7 +139,8 @@ def add_ballot(
     A ballot from paper, the room or the phone, entered by a facilitator, is the same row as an
     online one: only ``channel`` says how it came.
     """
-    if round.decision_id is not None:
+    # Locked, so that a ballot cannot slip in while the round is being decided.
+    if PrioritisationRound.objects.select_for_update().get(pk=round.pk).decision_id is not None:
         raise IdeasError(_("This round is decided: it takes no more ballots."))
     if not scores:
         raise IdeasError(_("Score at least one idea."))
@@ -178,7 +181,8 @@ def decide_round(
         When the round is decided already, or the decision breaks the rules of
         :func:`focuson.ideas.decision.decide` (too many selected, an idea without a reason...).
     """
-    if round.decision_id is not None:
+    # Locked: two people deciding at once record one decision, and the second is told.
+    if PrioritisationRound.objects.select_for_update().get(pk=round.pk).decision_id is not None:
         raise IdeasError(_("This round is decided already."))
     ideas = list(round.ideas.all())
     if len({i.pk for i in selected}) > round.max_selected:
@@ -218,7 +222,15 @@ def decide_round(
         _audited(idea, user).save()
     round.decision = decision
     _audited(round, user).save()
+    # The shortlist is chosen: Unite is done, and the selected ideas go to the Study step.
+    programme.move_step(user=user, project=round.project, step=Step.UNITE, status=Status.DONE)
     return decision
+
+
+def _start(user: Any, project: Project, step: Any) -> None:
+    """Start ``step`` if it has not started: work on it means the project is there now."""
+    if project.steps.filter(step=step, status=Status.NOT_STARTED).exists():
+        programme.move_step(user=user, project=project, step=step, status=Status.IN_PROGRESS)
 
 
 def _titles(message: str, by_key: Mapping[str, Idea]) -> str:

@@ -8,7 +8,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from focuson.web.core.forms import NHSFormMixin
-from focuson.web.ideas.models import Channel, Idea, PrioritisationRound, Role, Support
+from focuson.web.ideas.models import (
+    Channel,
+    Idea,
+    IdeaStatus,
+    PrioritisationRound,
+    Role,
+    Support,
+)
+
+
+class Checkboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose field answers to the first box's id, so the error summary links to it
+    (``programme/includes/checkboxes.html`` gives the first box ``<id>_0``)."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return f"{id_}_0" if index is None and id_ else super().id_for_label(id_, index)
+
 
 SCORES = [("", _("Not scored")), *[(str(n), str(n)) for n in range(1, 6)]]
 SUPPORTS = [("", _("Not said")), *[(str(v), label) for v, label in Support.choices]]
@@ -21,7 +37,7 @@ class IdeaForm(NHSFormMixin, forms.ModelForm):
         label=_("Builds on"),
         queryset=Idea.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         help_text=_("Other ideas of this project that this one grows from."),
     )
     contributor_name = forms.CharField(
@@ -58,6 +74,15 @@ class IdeaForm(NHSFormMixin, forms.ModelForm):
             others = others.exclude(pk=self.instance.pk)
             self.fields["builds_on"].initial = list(self.instance.builds_on.all())
         self.fields["builds_on"].queryset = others
+        # Shortlisted, selected and parked are set by rounds and their decision, not here.
+        if self.instance.status in (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED):
+            self.fields["status"].choices = [
+                (code, label)
+                for code, label in IdeaStatus.choices
+                if code in (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED)
+            ]
+        else:
+            del self.fields["status"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -77,7 +102,7 @@ class RoundForm(NHSFormMixin, forms.Form):
     ideas = forms.ModelMultipleChoiceField(
         label=_("Ideas to score"),
         queryset=Idea.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         error_messages={"required": _("Choose at least one idea to score.")},
     )
     max_selected = forms.IntegerField(
@@ -178,7 +203,7 @@ class DecisionForm(NHSFormMixin, forms.Form):
     selected = forms.ModelMultipleChoiceField(
         label=_("Ideas selected for prototyping"),
         queryset=Idea.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         error_messages={"required": _("Select at least one idea to prototype.")},
     )
     rationale = forms.CharField(

@@ -14,6 +14,7 @@ from typing import Any, cast
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from focuson.ideas.decision import suggest_shortlist
 from focuson.ideas.unite import Criterion, score_ideas, support_ideas
 from focuson.web.ideas.models import BallotScore, BallotSupport, Idea, PrioritisationRound, Role
 
@@ -176,3 +177,37 @@ def results(round: PrioritisationRound) -> dict[str, Any] | None:
 def _whole(value: float) -> float:
     # ``round`` is a parameter name above (the round of ballots), hence this helper.
     return float(round(value))
+
+
+def suggestion(round: PrioritisationRound) -> dict[str, Any] | None:
+    """A shortlist to start the decision from (:func:`focuson.ideas.decision.suggest_shortlist`):
+    ideas ranked by their lowest score among residents and professionals, ideas a group opposes
+    parked; as the decision form's initial values, or None while there are no ballots."""
+    scores = score_frame(round)
+    if scores.empty:
+        return None
+    scored = score_ideas(scores, _criteria(round))
+    supports = support_frame(round)
+    support = support_ideas(supports) if not supports.empty else None
+    consensus = support.consensus if support is not None else None
+    made = suggest_shortlist(scored.table, consensus, max_selected=round.max_selected)
+    sides = scored.table[scored.table["dimension"] == "side"]
+    lowest = sides.groupby("idea")["score"].min()
+    opposed: dict[Any, list[str]] = {}
+    if consensus is not None and not consensus.empty:
+        flagged = consensus[(consensus["dimension"] == "side") & consensus["opposed"]]
+        for idea, groups in zip(flagged["idea"], flagged["opposed_by"], strict=True):
+            opposed[idea] = [_group_label("side", g) for g in groups]
+    initial: dict[str, Any] = {"selected": list(made.selected)}
+    for idea in made.parked:
+        if idea in opposed:
+            reason = _("Opposed by %(groups)s.") % {"groups": ", ".join(opposed[idea])}
+        elif _number(lowest.get(idea)) is not None:
+            reason = _(
+                "Its lowest score among residents and professionals (%(score)s of 100) is "
+                "below the ideas selected."
+            ) % {"score": int(_whole(100 * lowest[idea]))}
+        else:
+            reason = _("Too few scores from residents and from professionals to compare.")
+        initial[f"reason_{idea}"] = reason
+    return initial

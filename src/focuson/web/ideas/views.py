@@ -53,7 +53,7 @@ def _idea_form(request: HttpRequest, project: Project, idea: Idea | None) -> Htt
             user=request.user,
             project=project,
             idea=idea,
-            fields={f: data[f] for f in IdeaForm.Meta.fields},
+            fields={f: data[f] for f in IdeaForm.Meta.fields if f in form.fields},
             builds_on=data["builds_on"],
             contributors=[(name, data["contributor_role"])] if name else [],
         )
@@ -147,7 +147,8 @@ def ballot(request: HttpRequest, round_id: int) -> HttpResponse:
 def decide(request: HttpRequest, round_id: int) -> HttpResponse:
     """Select at most the round's maximum of ideas, park the others with reasons."""
     found = _round(request, round_id, Permission.RECORD_DECISION)
-    form = DecisionForm(_posted(request), round=found)
+    suggested = results.suggestion(found) if found.decision_id is None else None
+    form = DecisionForm(_posted(request), round=found, initial=suggested or {})
     if request.method == "POST" and form.is_valid():
         try:
             actions.decide_round(
@@ -165,5 +166,5 @@ def decide(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(
         request,
         "ideas/decision_form.html",
-        {"form": form, "project": found.project, "round": found, "results": None},
+        {"form": form, "project": found.project, "round": found, "suggested": suggested},
     )
