@@ -265,3 +265,27 @@ def test_event_past_its_retention_date_is_flagged(client_as):
     EventFactory(project=old.project)  # kept until 2027: not flagged
     page = client_as(old.project.owner).get(reverse("insight:open", args=[old.project.pk]))
     assert page.text.count("past its retention date") == 1
+
+
+@pytest.mark.django_db
+def test_member_deletes_an_event_and_it_stops_counting(client_as, role_user):
+    event = EventFactory()
+    client = client_as(_member_facilitator(role_user, event.project))
+    url = reverse("insight:event_delete", args=[event.pk])
+    assert client_as("facilitator").post(url).status_code == 404 and Event.objects.exists()
+    assert client.get(url).status_code == 200 and Event.objects.exists()
+    assert client.post(url).status_code == 302
+    assert not Event.objects.exists() and Event.all_objects.get().deleted_at is not None
+
+
+@pytest.mark.django_db
+def test_finding_not_yet_explained_is_flagged(client_as):
+    project = ProjectFactory(finding=FindingFactory())
+    client = client_as(project.owner)
+    url = reverse("insight:open", args=[project.pk])
+    assert "No insight explains the finding yet" in client.get(url).text
+    client.post(
+        reverse("insight:insight_new", args=[project.pk]),
+        {"statement": "s", "type": "cause", "finding": project.finding_id, "relation": "explains"},
+    )
+    assert "No insight explains the finding yet" not in client.get(url).text

@@ -32,5 +32,6 @@ WALK_OBJECTS = {
     "insight:event_edit:pk": _event,
     "insight:participant_new:pk": _event,
     "insight:tally:pk": _event,
+    "insight:event_delete:pk": _event,
     "open:project_id": _project,
 }

@@ -10,4 +10,5 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_edit, name="event_edit"),
     path("events/<int:pk>/participants/", views.participant_new, name="participant_new"),
     path("events/<int:pk>/tally/", views.tally, name="tally"),
+    path("events/<int:pk>/delete/", views.event_delete, name="event_delete"),
 ]

@@ -53,6 +53,9 @@ def open_step(request: HttpRequest, pk: int) -> HttpResponse:
         "not_yet_heard": heard.not_yet_heard(found.result) if found.result is not None else [],
         "can_edit": has_permission(request.user, Permission.EDIT_PROJECT_STEPS, project),
         "today": timezone.localdate(),
+        "finding_explained": insights.filter(
+            finding_id=project.finding_id, relation=Insight.Relation.EXPLAINS
+        ).exists(),
     }
     return render(request, "insight/open.html", context)
 
@@ -145,3 +148,16 @@ def insight_new(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Insight recorded."))
         return redirect(_open_url(project.pk) + "#insights")
     return render(request, "insight/insight_form.html", {"form": form, "project": project})
+
+
+@requires(Permission.EDIT_PROJECT_STEPS)
+def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then hide the event (its participants and tallies stop counting; restorable)."""
+    event = _event(request, pk, Permission.EDIT_PROJECT_STEPS)
+    if request.method == "POST":
+        event.soft_delete(user=request.user)
+        messages.success(
+            request, _("Event deleted. An administrator can restore it from the admin pages.")
+        )
+        return redirect(_open_url(event.project_id))
+    return render(request, "insight/event_delete.html", {"event": event, "project": event.project})
