@@ -11,6 +11,7 @@ from django.urls import reverse
 from tests.web.factories.borough import BoroughFactory
 from tests.web.factories.finding import FindingFactory
 from tests.web.factories.insight_event import EventFactory
+from tests.web.factories.insight_participant import ParticipantFactory
 from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
 
@@ -289,3 +290,20 @@ def test_finding_not_yet_explained_is_flagged(client_as):
         {"statement": "s", "type": "cause", "finding": project.finding_id, "relation": "explains"},
     )
     assert "No insight explains the finding yet" not in client.get(url).text
+
+
+@pytest.mark.django_db
+def test_participant_erased_with_their_history(client_as, role_user):
+    event = EventFactory()
+    person = ParticipantFactory(event=event, sex="F", ethnic_group="Black")
+    kept = ParticipantFactory(event=event, sex="M")
+    url = reverse("insight:participant_erase", args=[person.pk])
+    assert client_as("facilitator").post(url).status_code == 404
+    client = client_as(_member_facilitator(role_user, event.project))
+    assert person.pseudonym in client.get(url).text
+    assert client.post(url).status_code == 302
+    assert list(Participant.objects.all()) == [kept]
+    assert not Participant.history.filter(id=person.pk).exists()
+    assert Participant.history.filter(id=kept.pk).exists()
+    latest = event.history.first()
+    assert latest.history_change_reason == "A participant was erased on request"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.web.factories.insight_event import EventFactory
+from tests.web.factories.insight_participant import ParticipantFactory
 from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
 from tests.web.walk import World
@@ -35,3 +36,10 @@ WALK_OBJECTS = {
     "insight:event_delete:pk": _event,
     "open:project_id": _project,
 }
+
+
+def _participant(world: World) -> Any:
+    return world.once("insight_participant", lambda: ParticipantFactory(event=_event(world)))
+
+
+WALK_OBJECTS["insight:participant_erase:pk"] = _participant

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from focuson.web.insight.models import AttendanceCount, Event
+from focuson.web.insight.models import AttendanceCount, Event, Participant
 
 
 @transaction.atomic
@@ -26,3 +26,21 @@ def record_tally(*, user: Any, event: Event, dimension: str, counts: dict[str, i
     ]
     bulk_create_with_history(rows, AttendanceCount, default_user=user)
     return sum(counts.values())
+
+
+@transaction.atomic
+def erase_participant(*, user: Any, participant: Participant) -> None:
+    """Erase one participant on their request: the row and its audit history both go.
+
+    The audit trail would otherwise keep their attributes. The erasure itself is recorded on
+    the event's history (who, when), without anything about the person.
+    """
+    event = participant.event
+    participant.history.all().delete()
+    # Deleting writes one more history row (the row as it was): remove that one too.
+    pk = participant.pk
+    participant.delete()
+    Participant.history.filter(id=pk).delete()
+    event._change_reason = "A participant was erased on request"
+    event._history_user = user
+    event.save()

@@ -11,4 +11,5 @@ urlpatterns = [
     path("events/<int:pk>/participants/", views.participant_new, name="participant_new"),
     path("events/<int:pk>/tally/", views.tally, name="tally"),
     path("events/<int:pk>/delete/", views.event_delete, name="event_delete"),
+    path("participants/<int:pk>/erase/", views.participant_erase, name="participant_erase"),
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from focuson.web.insight import actions, bands, heard
 from focuson.web.insight.forms import EventForm, InsightForm, ParticipantForm, TallyForm
-from focuson.web.insight.models import Event, Insight
+from focuson.web.insight.models import Event, Insight, Participant
 from focuson.web.permissions import Permission, get_visible_or_404, has_permission, requires
 from focuson.web.programme.models import Project
 
@@ -161,3 +161,22 @@ def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(_open_url(event.project_id))
     return render(request, "insight/event_delete.html", {"event": event, "project": event.project})
+
+
+@requires(Permission.EDIT_PROJECT_STEPS)
+def participant_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then erase one participant for good (on their request), history included."""
+    live = Participant.objects.select_related("event__project").filter(
+        event__deleted_at__isnull=True, event__project__deleted_at__isnull=True
+    )
+    person = get_visible_or_404(request, live, Permission.EDIT_PROJECT_STEPS, pk=pk)
+    event = person.event
+    if request.method == "POST":
+        actions.erase_participant(user=request.user, participant=person)
+        messages.success(request, _("Participant erased, with their history."))
+        return redirect("insight:participant_new", pk=event.pk)
+    return render(
+        request,
+        "insight/participant_erase.html",
+        {"person": person, "event": event, "project": event.project},
+    )
