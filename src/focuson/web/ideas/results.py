@@ -211,3 +211,43 @@ def suggestion(round: PrioritisationRound) -> dict[str, Any] | None:
             reason = _("Too few scores from residents and from professionals to compare.")
         initial[f"reason_{idea}"] = reason
     return initial
+
+
+def aggregated_rows(round: PrioritisationRound) -> list[dict[str, Any]]:
+    """The round's disclosed results, one row per measure, breakdown, group and idea.
+
+    ``measure`` is "score" (``voters``, ``score`` 0..1), "support" (``voters`` who said,
+    ``p_support``, ``opposes``) or "consensus" (across the breakdown's groups: ``consensus``,
+    ``opposed_by``). Groups are as the library disclosed them (merged or left out when small).
+    """
+    scores = score_frame(round)
+    if scores.empty:
+        return []
+    titles = dict(round.ideas.values_list("pk", "title"))
+    base = {"round_id": round.pk}
+    rows: list[dict[str, Any]] = []
+    scored = score_ideas(scores, _criteria(round))
+    for r in scored.table.itertuples(index=False):
+        rows.append(
+            base
+            | {"measure": "score", "dimension": r.dimension, "group": r.group, "idea_id": r.idea}
+            | {"idea": titles.get(r.idea, ""), "voters": r.voters, "score": r.score}
+        )
+    supports = support_frame(round)
+    if not supports.empty:
+        support = support_ideas(supports)
+        for s in support.table.itertuples(index=False):
+            rows.append(
+                base
+                | {"measure": "support", "dimension": s.dimension, "group": s.group}
+                | {"idea_id": s.idea, "idea": titles.get(s.idea, ""), "voters": s.votes}
+                | {"p_support": s.p_support, "opposes": bool(s.opposes)}
+            )
+        for c in support.consensus.itertuples(index=False):
+            rows.append(
+                base
+                | {"measure": "consensus", "dimension": c.dimension, "idea_id": c.idea}
+                | {"idea": titles.get(c.idea, ""), "consensus": c.consensus}
+                | {"opposed_by": ";".join(cast(tuple[str, ...], c.opposed_by))}
+            )
+    return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from focuson.web.ideas import views
+from focuson.web.ideas import exports, views
 
 app_name = "ideas"
 urlpatterns = [
@@ -11,4 +11,8 @@ urlpatterns = [
     path("rounds/<int:round_id>/", views.round_page, name="round"),
     path("rounds/<int:round_id>/ballot/", views.ballot, name="ballot"),
     path("rounds/<int:round_id>/decision/", views.decide, name="decide"),
+    path("projects/<int:project_id>/ideas.csv", exports.ideas_csv, name="ideas_csv"),
+    path("projects/<int:project_id>/ideas.json", exports.ideas_json, name="ideas_json"),
+    path("rounds/<int:round_id>/results.csv", exports.results_csv, name="results_csv"),
+    path("rounds/<int:round_id>/results.json", exports.results_json, name="results_json"),
 ]
