@@ -604,6 +604,15 @@ def demo(
         _error("Cannot run the demo:", exc)
         raise typer.Exit(code=2) from exc
     synthetic = reference_dir is None
+    from focuson.cli_demo import port_is_free
+
+    # Said before the analyses, not a minute later when the app would start.
+    if web and serve and not port_is_free(host, port):
+        _error(
+            f"Port {port} on {host} is in use (another focuson serve?):",
+            "stop it, or run the demo with --port PORT (or --no-serve).",
+        )
+        raise typer.Exit(code=2)
     table = result.by_decile[result.by_decile["lad19nm"].str.lower() == borough.lower()]
     if table.empty:
         names = ", ".join(result.by_borough["lad19nm"])
