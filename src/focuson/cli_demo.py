@@ -56,4 +56,4 @@ def web_demo(results: Path, console: Console, *, serve: bool, host: str, port: i
         f"[bold]focuson is running at http://{host}:{port}/[/bold]: sign in with an account "
         "above (Ctrl-C stops it)."
     )
-    return run([server_command(host, port, 2, 8), worker_command()])
+    return run([server_command(host, port, 2, 8, access_log=False), worker_command()])

@@ -37,7 +37,9 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "focuson.web.manage", "db_worker"]
 
 
-def server_command(host: str, port: int, workers: int, threads: int) -> list[str]:
+def server_command(
+    host: str, port: int, workers: int, threads: int, *, access_log: bool = True
+) -> list[str]:
     """gunicorn serving ``focuson.web.wsgi`` (threads so 50 people at once are served by few
     processes; the database connection is per thread).
 
@@ -45,11 +47,14 @@ def server_command(host: str, port: int, workers: int, threads: int) -> list[str
     balancer's usual 60 s): with gunicorn's 2 s default, a request sent on a kept connection as
     the server closed it was reset (11 of 2,761 requests of the load benchmark). No control
     socket: focuson does not use it, and several servers on one machine would share its path.
+    ``access_log=False`` (the demo) keeps the terminal for what the person needs: the address
+    and the accounts.
     """
+    log = ["--access-logfile", "-"] if access_log else []
     return [
         sys.executable, "-m", "gunicorn", "focuson.web.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-        "--access-logfile", "-", "--graceful-timeout", "10", "--timeout", "120",
+        *log, "--graceful-timeout", "10", "--timeout", "120",
         "--keep-alive", "65", "--no-control-socket",
     ]  # fmt: skip
 
