@@ -11,6 +11,7 @@ from django.urls import reverse
 from tests.web.factories.borough import BoroughFactory
 from tests.web.factories.finding import FindingFactory
 from tests.web.factories.insight_event import EventFactory
+from tests.web.factories.insight_insight import InsightFactory
 from tests.web.factories.insight_participant import ParticipantFactory
 from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
@@ -307,3 +308,26 @@ def test_participant_erased_with_their_history(client_as, role_user):
     assert Participant.history.filter(id=kept.pk).exists()
     latest = event.history.first()
     assert latest.history_change_reason == "A participant was erased on request"
+
+
+@pytest.mark.django_db
+def test_insight_changed_and_deleted_by_a_member_only(client_as, role_user):
+    insight = InsightFactory()
+    edit = reverse("insight:insight_edit", args=[insight.pk])
+    delete = reverse("insight:insight_delete", args=[insight.pk])
+    outsider = client_as("facilitator")
+    assert outsider.post(edit, {"statement": "x", "type": "idea"}).status_code == 404
+    assert outsider.post(delete).status_code == 404
+    client = client_as(_member_facilitator(role_user, insight.project))
+    bad = client.post(edit, {"statement": "", "type": "idea"})
+    assert bad.status_code == 200 and "statement" in bad.context["form"].errors
+    insight.refresh_from_db()
+    assert insight.type == "barrier"
+    assert (
+        client.post(edit, {"statement": "Evening clinics wanted.", "type": "idea"}).status_code
+        == 302
+    )
+    insight.refresh_from_db()
+    assert (insight.statement, insight.type) == ("Evening clinics wanted.", "idea")
+    assert client.post(delete).status_code == 302
+    assert not Insight.objects.exists() and Insight.all_objects.get().deleted_by is not None

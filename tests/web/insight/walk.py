@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.web.factories.insight_event import EventFactory
+from tests.web.factories.insight_insight import InsightFactory
 from tests.web.factories.insight_participant import ParticipantFactory
 from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
@@ -42,4 +43,10 @@ def _participant(world: World) -> Any:
     return world.once("insight_participant", lambda: ParticipantFactory(event=_event(world)))
 
 
+def _insight(world: World) -> Any:
+    return world.once("insight_insight", lambda: InsightFactory(project=_project(world)))
+
+
 WALK_OBJECTS["insight:participant_erase:pk"] = _participant
+WALK_OBJECTS["insight:insight_edit:pk"] = _insight
+WALK_OBJECTS["insight:insight_delete:pk"] = _insight

@@ -180,3 +180,39 @@ def participant_erase(request: HttpRequest, pk: int) -> HttpResponse:
         "insight/participant_erase.html",
         {"person": person, "event": event, "project": event.project},
     )
+
+
+def _insight(request: HttpRequest, pk: int) -> Insight:
+    live = Insight.objects.select_related("project").filter(project__deleted_at__isnull=True)
+    return get_visible_or_404(request, live, Permission.EDIT_PROJECT_STEPS, pk=pk)
+
+
+@requires(Permission.EDIT_PROJECT_STEPS)
+def insight_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an insight: its words, type, or the finding it bears on."""
+    insight = _insight(request, pk)
+    form = InsightForm(_posted(request), instance=insight, project=insight.project)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Insight changed."))
+        return redirect(_open_url(insight.project_id) + "#insights")
+    return render(
+        request,
+        "insight/insight_form.html",
+        {"form": form, "project": insight.project, "insight": insight},
+    )
+
+
+@requires(Permission.EDIT_PROJECT_STEPS)
+def insight_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then hide the insight (an administrator can restore it)."""
+    insight = _insight(request, pk)
+    if request.method == "POST":
+        insight.soft_delete(user=request.user)
+        messages.success(
+            request, _("Insight deleted. An administrator can restore it from the admin pages.")
+        )
+        return redirect(_open_url(insight.project_id) + "#insights")
+    return render(
+        request, "insight/insight_delete.html", {"insight": insight, "project": insight.project}
+    )
