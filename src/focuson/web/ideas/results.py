@@ -15,6 +15,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from focuson.ideas.decision import suggest_shortlist
+from focuson.ideas.small_groups import MERGED
 from focuson.ideas.unite import Criterion, score_ideas, support_ideas
 from focuson.web.ideas.models import BallotScore, BallotSupport, Idea, PrioritisationRound, Role
 
@@ -78,6 +79,8 @@ def _number(value: Any) -> float | None:
 
 
 def _group_label(dimension: str, name: str) -> str:
+    if name == MERGED:
+        return _("Other groups (merged)")
     if dimension == "everyone":
         return _("Everyone")
     if dimension == "side":
@@ -156,8 +159,10 @@ def results(round: PrioritisationRound) -> dict[str, Any] | None:
                 heading=str(headings[dimension]),
                 groups=[_group_label(dimension, g) for g in groups],
                 lines=lines,
-                merged=scored.merged.get(dimension, ()),
-                left_out=scored.left_out.get(dimension, ()),
+                merged=tuple(_group_label(dimension, g) for g in scored.merged.get(dimension, ())),
+                left_out=tuple(
+                    _group_label(dimension, g) for g in scored.left_out.get(dimension, ())
+                ),
             )
         )
     return {
