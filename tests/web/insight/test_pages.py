@@ -47,6 +47,7 @@ def test_facilitator_member_records_an_event(client_as, role_user):
     event = Event.objects.get(project=project)
     assert event.title == EVENT["title"] and event.attendance == 14
     assert event.history.count() == 1 and event.history.first().history_user is not None
+    assert list(event.facilitators.all()) == []
     page = client.get(reverse("insight:open", args=[project.pk]))
     assert escape(EVENT["title"]) in page.text and "Community conversation" in page.text
 
@@ -331,3 +332,20 @@ def test_insight_changed_and_deleted_by_a_member_only(client_as, role_user):
     assert (insight.statement, insight.type) == ("Evening clinics wanted.", "idea")
     assert client.post(delete).status_code == 302
     assert not Insight.objects.exists() and Insight.all_objects.get().deleted_by is not None
+
+
+@pytest.mark.django_db
+def test_facilitators_chosen_from_the_project_people_only(client_as, role_user):
+    project = ProjectFactory()
+    member = _member_facilitator(role_user, project)
+    stranger = role_user("facilitator")
+    client = client_as(project.owner)
+    url = reverse("insight:event_new", args=[project.pk])
+    refused = client.post(url, EVENT | {"facilitators": [stranger.pk]})
+    assert "facilitators" in refused.context["form"].errors and not Event.objects.exists()
+    assert (
+        client.post(url, EVENT | {"facilitators": [member.pk, project.owner.pk]}).status_code == 302
+    )
+    assert set(Event.objects.get().facilitators.all()) == {member, project.owner}
+    event = Event.objects.get()
+    assert {r.user for r in event.history.first().facilitators.all()} == {member, project.owner}

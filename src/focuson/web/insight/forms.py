@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from focuson.web.core.forms import NHSFormMixin
@@ -26,6 +28,7 @@ class EventForm(NHSFormMixin, forms.ModelForm):
             "borough",
             "venue",
             "partners",
+            "facilitators",
             "languages",
             "interpreters",
             "attendance",
@@ -38,6 +41,7 @@ class EventForm(NHSFormMixin, forms.ModelForm):
         }
         help_texts = {
             "partners": _("The organisations who ran it with you, separated by commas."),
+            "facilitators": _("The project's members who ran it (hold Ctrl or Cmd for several)."),
             "languages": _("Every language spoken, separated by commas."),
             "attendance": _("How many people came, counted or estimated."),
             "consent_basis": _(
@@ -60,6 +64,14 @@ class EventForm(NHSFormMixin, forms.ModelForm):
                 "invalid": _("Enter the date to keep the records until as a real date."),
             },
         }
+
+    def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the project's owner and members can have run its events.
+        people = get_user_model().objects.filter(
+            Q(pk=project.owner_id) | Q(project_memberships__project=project)
+        )
+        self.fields["facilitators"].queryset = people.distinct().order_by("username")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

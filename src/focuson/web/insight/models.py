@@ -49,6 +49,9 @@ class Event(SoftDeleteModel):
     )
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     partners = models.CharField(_("partner organisations"), max_length=500, blank=True)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("facilitators"), blank=True, related_name="+"
+    )
     languages = models.CharField(_("languages used"), max_length=300, blank=True)
     interpreters = models.PositiveSmallIntegerField(_("interpreters"), default=0)
     attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
@@ -58,7 +61,7 @@ class Event(SoftDeleteModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[facilitators])
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -46,7 +46,9 @@ def open_step(request: HttpRequest, pk: int) -> HttpResponse:
     found = heard.who_was_heard(project)
     context = {
         "project": project,
-        "events": events.annotate(people=Count("participants", distinct=True)),
+        "events": events.annotate(people=Count("participants", distinct=True)).prefetch_related(
+            "facilitators"
+        ),
         "insights": insights,
         "heard": found,
         "heard_table": heard.table(found.result) if found.result is not None else [],
@@ -64,11 +66,12 @@ def open_step(request: HttpRequest, pk: int) -> HttpResponse:
 def event_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Record an event of the project."""
     project = _project(request, pk, Permission.EDIT_PROJECT_STEPS)
-    form = EventForm(_posted(request))
+    form = EventForm(_posted(request), project=project)
     if request.method == "POST" and form.is_valid():
         event = form.save(commit=False)
         event.project, event.created_by = project, request.user
         event.save()
+        form.save_m2m()
         messages.success(request, _("Event recorded: now add who took part."))
         return redirect(event)
     return render(request, "insight/event_form.html", {"form": form, "project": project})
@@ -78,7 +81,7 @@ def event_new(request: HttpRequest, pk: int) -> HttpResponse:
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change an event's details."""
     event = _event(request, pk, Permission.EDIT_PROJECT_STEPS)
-    form = EventForm(_posted(request), instance=event)
+    form = EventForm(_posted(request), instance=event, project=event.project)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Event changed."))
