@@ -70,8 +70,11 @@ def test_project_page_shows_the_thread(client_as, make_finding):
     text = response.text
     assert str(finding) in text
     assert "Listen first in Harlesden" in text
-    # The later links of the thread have their places, labelled as to come (Study: its app's slot).
-    assert "Later: insights from conversations" in text and "No study plan yet." in text
+    # Each later link of the thread has its place: the step apps' slots (Open, Co-create and
+    # Unite, Study), each linking to its app's page for the project.
+    assert reverse("insight:open", args=[project.pk]) in text
+    assert reverse("ideas:ideas", args=[project.pk]) in text
+    assert "No study plan yet." in text
     # A viewer reads; the links to change things are not shown.
     assert reverse("programme:step_edit", args=[project.pk, "open"]) not in text
 
