@@ -11,7 +11,11 @@ FOCUSON = Path(sys.executable).with_name("focuson")
 
 
 def _run(*args: str, var: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # The command's own database, SQLite under ``var``: on the PostgreSQL pass DATABASE_URL names
+    # the server every test process shares, which two commands would migrate at once.
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    }
     env["FOCUSON_VAR"] = str(var)
     return subprocess.run(
         [str(FOCUSON), "import", *args], capture_output=True, text=True, env=env, timeout=600
