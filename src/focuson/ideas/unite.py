@@ -26,7 +26,12 @@ import numpy as np
 import pandas as pd
 
 from focuson.ideas.small_groups import disclose_groups
-from focuson.ideas.statements import count_group_votes, encode_groups, statement_support
+from focuson.ideas.statements import (
+    GroupVotes,
+    count_group_votes,
+    encode_groups,
+    statement_support,
+)
 from focuson.stats import NHS_RULE, DisclosureRule, disclose_counts
 
 ROLES = ("resident", "champion", "vcse", "clinician", "manager", "other")
@@ -122,7 +127,7 @@ class IdeaSupport:
     table
         One row per (dimension, group, idea): ``votes``, ``for``, ``against``, ``neutral``
         (published counts), ``p_support`` = (for + 1) / (votes + 2), ``p_against``, ``opposes``
-        (shares from the true counts; blank where too few of the group voted on the idea).
+        (shares from the published counts; blank where a count they need is hidden).
     consensus
         One row per (dimension, idea): ``consensus`` (product over groups of ``p_support``),
         ``consensus_geomean``, ``consensus_min``, ``opposed``, ``opposed_by`` (group names).
@@ -262,23 +267,23 @@ def support_ideas(
         merged[dimension], left_out[dimension] = out.merged, out.left_out
         if not out.names:
             continue
-        votes = count_group_votes(matrix.to_numpy(float), out.codes, out.names)
+        votes = _published(count_group_votes(matrix.to_numpy(float), out.codes, out.names), rule)
+        # Every share, test and consensus comes from the published counts (as Find's statistics
+        # do): one from the true counts, at full precision, would give back a hidden 1-7.
         stats = statement_support(votes)
         g, i = np.meshgrid(np.arange(len(out.names)), np.arange(ideas.size), indexing="ij")
-        # A group's shares for an idea are shown only when enough of it voted on that idea.
-        seen = disclose_counts(votes.seen.ravel(), rule=rule)
-        opposes = stats.opposed_by & ~seen.suppressed.reshape(stats.opposed_by.shape)
+        opposes = stats.opposed_by
         table = pd.DataFrame(
             {
                 "dimension": dimension,
                 "group": np.asarray(out.names, dtype=object)[g.ravel()],
                 "idea": ideas[i.ravel()],
-                "votes": seen.value,
-                "for": disclose_counts(votes.agree.ravel(), rule=rule).value,
-                "against": disclose_counts(votes.disagree.ravel(), rule=rule).value,
-                "neutral": disclose_counts(votes.passed.ravel(), rule=rule).value,
-                "p_support": np.where(seen.suppressed, np.nan, stats.p_agree.ravel()),
-                "p_against": np.where(seen.suppressed, np.nan, stats.p_disagree.ravel()),
+                "votes": votes.seen.ravel(),
+                "for": votes.agree.ravel(),
+                "against": votes.disagree.ravel(),
+                "neutral": votes.passed.ravel(),
+                "p_support": stats.p_agree.ravel(),
+                "p_against": stats.p_disagree.ravel(),
                 "opposes": opposes.ravel(),
             }
         )
@@ -306,6 +311,29 @@ def support_ideas(
         consensus=pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(),
         merged=merged,
         left_out=left_out,
+    )
+
+
+def _published(votes: GroupVotes, rule: DisclosureRule) -> GroupVotes:
+    """The counts as published: rounded, and blank (NaN) where suppressed.
+
+    A share whose count is blank is blank, and so is a consensus over a blank share; a group
+    whose votes on an idea are blank shows no shares for it at all.
+    """
+    seen = disclose_counts(votes.seen.ravel(), rule=rule)
+    hidden = seen.suppressed.reshape(votes.seen.shape)
+
+    def shown(counts: np.ndarray) -> np.ndarray:
+        value = disclose_counts(counts.ravel(), rule=rule).value.reshape(counts.shape)
+        return np.where(hidden, np.nan, value)
+
+    return GroupVotes(
+        groups=votes.groups,
+        agree=shown(votes.agree),
+        disagree=shown(votes.disagree),
+        passed=shown(votes.passed),
+        seen=shown(votes.seen),
+        members=votes.members,
     )
 
 

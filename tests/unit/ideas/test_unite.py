@@ -131,26 +131,40 @@ def _supports(rows):
 
 
 def test_support_split_by_side_with_an_opposing_group_flagged():
-    # Idea A: 8 residents for, 8 clinicians against. Idea B: everyone for.
+    # Idea A: 10 residents for, 10 clinicians against. Idea B: everyone for. (Multiples of 5,
+    # so the published counts are the true ones: shares come from the published counts.)
     rows = []
-    for i in range(8):
+    for i in range(10):
         rows += [(f"r{i}", "resident", "online", "A", 1), (f"r{i}", "resident", "online", "B", 1)]
         rows += [(f"c{i}", "clinician", "paper", "A", -1), (f"c{i}", "clinician", "paper", "B", 1)]
     out = support_ideas(_supports(rows))
     table = out.table.set_index(["dimension", "group", "idea"])
-    # Residents on A: for 8 of 8: (8 + 1) / (8 + 2) = 0.9; clinicians 1/10.
-    assert_allclose(table.loc[("side", "community", "A"), "p_support"], 0.9)
-    assert_allclose(table.loc[("side", "professional", "A"), "p_support"], 0.1)
+    # Residents on A: for 10 of 10: (10 + 1) / (10 + 2) = 11/12; clinicians 1/12.
+    assert_allclose(table.loc[("side", "community", "A"), "p_support"], 11 / 12)
+    assert_allclose(table.loc[("side", "professional", "A"), "p_support"], 1 / 12)
     assert table.loc[("side", "professional", "A"), "opposes"]
-    assert table.loc[("side", "community", "A"), "for"] == 10  # 8 published rounded to 5
+    assert table.loc[("side", "community", "A"), "for"] == 10
     consensus = out.consensus.set_index(["dimension", "idea"])
-    assert_allclose(consensus.loc[("side", "A"), "consensus"], 0.9 * 0.1)
-    assert_allclose(consensus.loc[("side", "B"), "consensus"], 0.81)
+    assert_allclose(consensus.loc[("side", "A"), "consensus"], 11 / 12 * 1 / 12)
+    assert_allclose(consensus.loc[("side", "B"), "consensus"], (11 / 12) ** 2)
     assert consensus.loc[("side", "A"), "opposed_by"] == ("professional",)
     assert not consensus.loc[("side", "B"), "opposed"]
-    # Everyone together: 8 for, 8 against of 16: (8 + 1) / 18 = 0.5: not opposed.
+    # Everyone together: 10 for, 10 against of 20: (10 + 1) / 22 = 0.5: not opposed.
     assert_allclose(table.loc[("everyone", "Everyone", "A"), "p_support"], 0.5)
     assert not consensus.loc[("everyone", "A"), "opposed"]
+
+
+def test_shares_come_from_the_published_counts_never_the_true_ones():
+    # 8 residents for A: published 10 (rounded to 5), so the share is (10 + 1) / (10 + 2), not
+    # (8 + 1) / (8 + 2): a share of the true counts at full precision would give them back.
+    rows = [(f"r{i}", "resident", "online", "A", 1) for i in range(8)]
+    rows += [(f"r{i}", "resident", "online", "A2", 1 if i < 3 else 0) for i in range(8)]
+    table = support_ideas(_supports(rows)).table.set_index(["dimension", "group", "idea"])
+    assert table.loc[("side", "community", "A"), "for"] == 10
+    assert_allclose(table.loc[("side", "community", "A"), "p_support"], 11 / 12)
+    # 3 for of 8 is a hidden 1-7: its share is blank too.
+    assert np.isnan(table.loc[("side", "community", "A2"), "for"])
+    assert np.isnan(table.loc[("side", "community", "A2"), "p_support"])
 
 
 @pytest.mark.parametrize(
@@ -205,5 +219,5 @@ def test_a_groups_shares_for_an_idea_few_of_it_voted_on_are_blank():
     assert not row["opposes"]
     consensus = out.consensus.set_index(["dimension", "idea"])
     assert not consensus.loc[("side", "C"), "opposed"]
-    # The consensus itself still uses every group: (10+1)/12 * (0+1)/(3+2).
-    assert_allclose(consensus.loc[("side", "C"), "consensus"], 11 / 12 * 1 / 5)
+    # The consensus across groups is blank: over the hidden group it would give its 3 votes back.
+    assert np.isnan(consensus.loc[("side", "C"), "consensus"])
