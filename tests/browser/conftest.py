@@ -155,12 +155,14 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
     server.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def web_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
     """``focuson demo --no-serve`` at scale 0.01 into its own var folder (SQLite), then
     ``focuson serve`` on a free port of 127.0.0.1 in a subprocess, stopped at the end.
 
-    Tests using it need ``pytest.mark.allow_hosts(["127.0.0.1"])`` (pytest-socket).
+    Tests using it need ``pytest.mark.allow_hosts(["127.0.0.1"])`` (pytest-socket) and
+    ``pytest.mark.xdist_group("browser")``: one app serves every journey module of the worker, so
+    a journey makes its own objects and never assumes it is the first to change the demo.
     """
     folder = tmp_path_factory.mktemp("web")
     var = folder / "var"
