@@ -101,7 +101,8 @@ class IdeaScores:
     ----------
     table
         One row per (dimension, group, idea): ``voters`` (published, rounded), ``score`` (0..1,
-        NaN when too few voters or a criterion unscored), ``mean[<criterion>]`` (0..1).
+        NaN when too few voters or a criterion unscored), ``mean[<criterion>]`` (0..1, rounded to
+        :func:`score_grid`, blank where fewer voters scored it than the rule shows).
     spread
         One row per (dimension, idea) with two or more groups: ``lowest``, ``lowest_group``,
         ``highest``, ``highest_group``: an idea acceptable to every group has a high ``lowest``.
@@ -195,8 +196,13 @@ def score_ideas(
     tables, merged, left_out = [], {}, {}
     for dimension, labels in _dimensions(frame).items():
         grouped, merged[dimension], left_out[dimension] = _disclosed(frame, labels, dimension, rule)
-        means = grouped.groupby(["group", "idea", "criterion"])["unit"].mean().unstack("criterion")
-        means = means.reindex(columns=names)
+        cells = grouped.groupby(["group", "idea", "criterion"])["unit"]
+        means = _published_means(
+            cells.mean().unstack("criterion").reindex(columns=names),
+            cells.count().unstack("criterion").reindex(columns=names),
+            criteria,
+            rule,
+        )
         complete = means.notna().all(axis=1).to_numpy()
         weighted = (means.fillna(0).to_numpy() @ weights) / weights.sum()
         voters = grouped.groupby(["group", "idea"])["voter"].nunique().reindex(means.index)
@@ -228,6 +234,48 @@ def score_ideas(
         merged=merged,
         left_out=left_out,
     )
+
+
+def score_grid(criterion: Criterion, rule: DisclosureRule = NHS_RULE) -> float:
+    """The step a group's published mean on ``criterion`` is rounded to (0: not rounded).
+
+    A mean of ``n`` whole-number scores on a scale of range ``R``, put on 0..1, is ``k / (R n)``
+    for a whole ``k``. Published at full precision it gives back ``n`` exactly (the fraction's
+    denominator), and differencing two groups' exact counts and totals recovers a group left out
+    for being small. Rounded to a step ``g >= 1 / (R t)``, where ``t`` is the smallest count the
+    rule shows, every ``n >= t`` fits every published mean, so the means say no more about how many
+    voted than the rounded ``voters`` column does. ``g`` is the smallest multiple of 0.05 (five
+    points on a 0-100 scale) at least ``1 / (R t)``. A rule that neither suppresses nor rounds
+    publishes exact means.
+
+    Examples
+    --------
+    >>> score_grid(Criterion("gap"))  # scores 1-5 (R = 4), NHS rule (t = 8): 1/32 -> 0.05
+    0.05
+    >>> round(score_grid(Criterion("yes_no", scale_min=0, scale_max=1)), 2)  # 1/8 -> 0.15
+    0.15
+    """
+    if rule.suppress_to < rule.suppress_from and rule.round_to == 1:
+        return 0.0
+    smallest = max(rule.suppress_to + 1, 1)
+    needed = 1.0 / ((criterion.scale_max - criterion.scale_min) * smallest)
+    return float(np.ceil(round(needed / 0.05, 9)) * 0.05)
+
+
+def _published_means(
+    means: pd.DataFrame, scorers: pd.DataFrame, criteria: Sequence[Criterion], rule: DisclosureRule
+) -> pd.DataFrame:
+    """Criterion means as published: blank where fewer than the rule shows scored, rounded to
+    :func:`score_grid` otherwise (the weighted score is then computed from these)."""
+    smallest = max(rule.suppress_to + 1, 1)
+    out = means.where(scorers >= smallest)
+    for criterion in criteria:
+        grid = score_grid(criterion, rule)
+        if grid > 0:
+            # Half up, as counts are rounded; the clip keeps 0..1 when a grid does not divide 1.
+            column = np.floor(out[criterion.name] / grid + 0.5) * grid
+            out[criterion.name] = column.clip(0.0, 1.0)
+    return out
 
 
 def support_ideas(

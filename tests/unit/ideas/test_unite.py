@@ -221,3 +221,38 @@ def test_a_groups_shares_for_an_idea_few_of_it_voted_on_are_blank():
     assert not consensus.loc[("side", "C"), "opposed"]
     # The consensus across groups is blank: over the hidden group it would give its 3 votes back.
     assert np.isnan(consensus.loc[("side", "C"), "consensus"])
+
+
+def test_published_means_say_no_more_about_how_many_voted_than_the_rounded_counts():
+    # Three "other" voters: a side left out for being small. At full precision the everyone and
+    # side means were fractions k / (4 n) whose denominators gave back 33 - 20 - 10 = 3.
+    rng = np.random.default_rng(7)
+    people = [(f"r{i}", "resident") for i in range(20)]
+    people += [(f"c{i}", "clinician") for i in range(10)] + [(f"o{i}", "other") for i in range(3)]
+    rows = [
+        (voter, role, "online", idea, criterion, int(rng.integers(1, 6)))
+        for voter, role in people
+        for idea in ("X", "Y", "Z")
+        for criterion in ("gap", "cost")
+    ]
+    out = score_ideas(_scores(rows), CRITERIA)  # NHS rule: 1-7 hidden, counts rounded to 5
+    assert out.left_out["side"] == ("other",)
+    means = out.table[["mean[gap]", "mean[cost]"]].to_numpy().ravel()
+    means = means[~np.isnan(means)]
+    assert means.size >= 12
+    # On the 0.05 grid (scores 1-5 and the NHS rule's smallest shown count 8: 1 / 32 <= 0.05)...
+    assert_allclose(means / 0.05, np.round(means / 0.05), atol=1e-9)
+    # ...so every number of voters from 8 up has some total of scores that rounds to each mean.
+    n = np.arange(8, 200)[:, None]
+    nearest = np.round(means[None, :] * 4 * n) / (4 * n)
+    assert (np.abs(nearest - means[None, :]) <= 0.025 + 1e-12).all()
+
+
+def test_a_criterion_too_few_in_a_group_scored_is_blank_not_a_small_mean():
+    # Ten residents scored gap, only three of them scored cost: the cost mean of three is hidden.
+    rows = [(f"r{i}", "resident", "online", "X", "gap", 4) for i in range(10)]
+    rows += [(f"r{i}", "resident", "online", "X", "cost", 2) for i in range(3)]
+    out = score_ideas(_scores(rows), CRITERIA)
+    everyone = _row(out.table, "everyone", "Everyone")
+    assert_allclose(everyone["mean[gap]"], 0.75)
+    assert np.isnan(everyone["mean[cost]"]) and np.isnan(everyone["score"])
