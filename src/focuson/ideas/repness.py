@@ -93,7 +93,9 @@ def repness(votes: GroupVotes) -> Repness:
     d = votes.disagree.astype(np.float64)
     s = votes.seen.astype(np.float64)
     # "The rest" is the other groups only: participants in no group take no part (as Pol.is).
-    rest_a, rest_d, rest_s = a.sum(0) - a, d.sum(0) - d, s.sum(0) - s
+    # Published counts are blank (NaN) where suppressed: the rest is the groups that are shown.
+    rest_a, rest_d = np.nansum(a, 0) - a, np.nansum(d, 0) - d
+    rest_s = np.nansum(s, 0) - s
     pa, pd_ = (a + 1) / (s + 2), (d + 1) / (s + 2)
     ra = pa / ((rest_a + 1) / (rest_s + 2))
     rd = pd_ / ((rest_d + 1) / (rest_s + 2))
@@ -145,6 +147,7 @@ def representative_statements(
     """
     n_groups, n_statements = stats.pa.shape
     keep = np.ones(n_statements, bool) if shown is None else np.asarray(shown, bool)
+    # A blank (suppressed) count is never chosen: NaN > 0 is False.
     voted = (votes.agree + votes.disagree) > 0
     rows: list[dict[str, object]] = []
     # A loop over groups only (at most a handful); statements are handled as arrays.
@@ -162,8 +165,8 @@ def representative_statements(
             )
         elif best_agree is not None:
             chosen = np.array([best_agree])
-        elif keep.any():
-            candidates = np.flatnonzero(keep)
+        elif (keep & np.isfinite(stats.rat[g])).any():
+            candidates = np.flatnonzero(keep & np.isfinite(stats.rat[g]))
             score = np.maximum(stats.rat[g, candidates], stats.rdt[g, candidates])
             chosen = candidates[[int(np.argmax(score))]]
         else:

@@ -22,6 +22,7 @@ from focuson.ideas.statements import (
     StatementSupport,
     count_group_votes,
     encode_groups,
+    published_votes,
     statement_support,
     vote_matrix,
 )
@@ -122,7 +123,9 @@ def statement_round(
             )
         codes, names = out.codes, out.names
         merged, left_out, published = out.merged, out.left_out, out.published_sizes
-    counts = count_group_votes(v, codes, names)
+    # Shares, tests and consensus from the published counts (rounded; blank where 1-7 voted),
+    # never the true ones: see :func:`~focuson.ideas.statements.published_votes`.
+    counts = published_votes(count_group_votes(v, codes, names), rule)
     stats = repness(counts)
     return StatementRound(
         groups=tuple(names),

@@ -26,10 +26,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
+
+from focuson.stats import NHS_RULE, DisclosureRule, disclose_counts
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -48,7 +51,8 @@ class GroupVotes:
     groups
         Group names, one per row.
     agree, disagree, passed, seen
-        Counts; ``seen = agree + disagree + passed`` (votes cast, passes included).
+        Counts; ``seen = agree + disagree + passed`` (votes cast, passes included). As
+        published (:func:`published_votes`) they are floats, rounded, NaN where suppressed.
     members
         Participants in each group (whether or not they voted).
     """
@@ -192,6 +196,39 @@ def count_group_votes(
         passed=passed,
         seen=agree + disagree + passed,
         members=member.sum(axis=0).astype(np.int64),
+    )
+
+
+def published_votes(votes: GroupVotes, rule: DisclosureRule = NHS_RULE) -> GroupVotes:
+    """The counts as published: rounded, and blank (NaN) where a group's votes on a statement
+    are suppressed.
+
+    Every share, test and consensus is computed from these, as Find's statistics are: one from
+    the true counts, at full precision, would give back a hidden 1-7 (a smoothed share
+    ``(a + 1) / (s + 2)`` of three agreeing out of three is 0.8, and only three votes give it).
+    A share whose count is blank is blank, and so is a consensus over a blank share.
+
+    Examples
+    --------
+    >>> v = published_votes(count_group_votes([[1]] * 12 + [[-1]] * 3, [0] * 12 + [1] * 3))
+    >>> v.seen.ravel().tolist(), v.agree.ravel().tolist()
+    ([10.0, nan], [10.0, nan])
+    """
+    seen = disclose_counts(votes.seen.ravel(), rule=rule)
+    hidden = seen.suppressed.reshape(votes.seen.shape)
+
+    # NDArray[Any]: published counts are floats (NaN where blank) in GroupVotes' count fields.
+    def shown(counts: NDArray[Any]) -> NDArray[Any]:
+        value = disclose_counts(counts.ravel(), rule=rule).value.reshape(counts.shape)
+        return np.where(hidden, np.nan, value)
+
+    return GroupVotes(
+        groups=votes.groups,
+        agree=shown(votes.agree),
+        disagree=shown(votes.disagree),
+        passed=shown(votes.passed),
+        seen=shown(votes.seen),
+        members=votes.members,
     )
 
 

@@ -27,9 +27,9 @@ import pandas as pd
 
 from focuson.ideas.small_groups import disclose_groups
 from focuson.ideas.statements import (
-    GroupVotes,
     count_group_votes,
     encode_groups,
+    published_votes,
     statement_support,
 )
 from focuson.stats import NHS_RULE, DisclosureRule, disclose_counts
@@ -315,7 +315,9 @@ def support_ideas(
         merged[dimension], left_out[dimension] = out.merged, out.left_out
         if not out.names:
             continue
-        votes = _published(count_group_votes(matrix.to_numpy(float), out.codes, out.names), rule)
+        votes = published_votes(
+            count_group_votes(matrix.to_numpy(float), out.codes, out.names), rule
+        )
         # Every share, test and consensus comes from the published counts (as Find's statistics
         # do): one from the true counts, at full precision, would give back a hidden 1-7.
         stats = statement_support(votes)
@@ -359,29 +361,6 @@ def support_ideas(
         consensus=pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(),
         merged=merged,
         left_out=left_out,
-    )
-
-
-def _published(votes: GroupVotes, rule: DisclosureRule) -> GroupVotes:
-    """The counts as published: rounded, and blank (NaN) where suppressed.
-
-    A share whose count is blank is blank, and so is a consensus over a blank share; a group
-    whose votes on an idea are blank shows no shares for it at all.
-    """
-    seen = disclose_counts(votes.seen.ravel(), rule=rule)
-    hidden = seen.suppressed.reshape(votes.seen.shape)
-
-    def shown(counts: np.ndarray) -> np.ndarray:
-        value = disclose_counts(counts.ravel(), rule=rule).value.reshape(counts.shape)
-        return np.where(hidden, np.nan, value)
-
-    return GroupVotes(
-        groups=votes.groups,
-        agree=shown(votes.agree),
-        disagree=shown(votes.disagree),
-        passed=shown(votes.passed),
-        seen=shown(votes.seen),
-        members=votes.members,
     )
 
 

@@ -63,3 +63,18 @@ def test_no_declared_group_large_enough_is_refused_with_what_to_do():
         statement_round([[1], [1], [-1]], ["a", "a", "b"])
     with pytest.raises(ValueError, match="one label per participant"):
         statement_round([[1], [1]], ["a"])
+
+
+def test_shares_and_tests_come_from_the_published_counts():
+    # Statement 3: only three residents voted (all agree), no staff: a hidden 1-7. Statement 0:
+    # 12 residents agree, published as 10, so the share is (10 + 1) / 12, never (12 + 1) / 14.
+    votes = np.full((24, 4), np.nan)
+    votes[:12, 0], votes[12:, 0] = 1, -1
+    votes[:, 1:3] = 1
+    votes[:3, 3] = 1
+    labels = ["resident"] * 12 + ["staff"] * 12
+    result = statement_round(votes, labels)
+    assert_allclose(result.support.p_agree[0, 0], 11 / 12)
+    assert np.isnan(result.support.p_agree[0, 3]) and np.isnan(result.support.consensus[3])
+    assert np.isnan(result.repness.pa[0, 3])
+    assert 3 not in set(result.representative.statement)
