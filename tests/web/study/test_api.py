@@ -3,13 +3,17 @@ as the pages."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from tests.web.factories.api_token import bearer
+from tests.web.factories.insight_insight import InsightFactory
 from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
 from tests.web.factories.study_project_study import ProjectStudyFactory
 from tests.web.factories.study_run import GAP, OVERALL, StudyRunFactory
 
+from focuson.web.insight.models import Insight
 from focuson.web.study import actions
 
 API = "/api/study"
@@ -52,7 +56,21 @@ def test_api_project_without_a_study_says_so_with_nulls(client, api_token):
         "run_id": None,
         "verdict": None,
         "decisions": [],
+        "heard": [],
     }
+
+
+@pytest.mark.django_db
+def test_api_lists_the_insights_heard_since_the_test_began(client, api_token):
+    study = ProjectStudyFactory()
+    old = InsightFactory(project=study.project, statement="Before the test.")
+    Insight.objects.filter(pk=old.pk).update(created=datetime(2024, 1, 1, tzinfo=UTC))
+    new = InsightFactory(project=study.project, type=Insight.Type.ASSET)
+    response = client.get(f"{API}/projects/{study.project.pk}", headers=bearer(api_token()))
+    [heard] = response.json()["heard"]
+    assert heard["insight_id"] == new.pk
+    assert heard["type"] == {"code": "asset", "label": "Asset"}
+    assert heard["statement"] == new.statement
 
 
 @pytest.mark.django_db

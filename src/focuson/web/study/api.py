@@ -15,7 +15,7 @@ from ninja import Router, Schema
 from focuson.web.permissions import Permission, get_visible_or_404
 from focuson.web.programme.models import Project
 from focuson.web.programme.schemas import Choice
-from focuson.web.study import plans, results
+from focuson.web.study import heard, plans, results
 from focuson.web.study.models import ProjectStudy
 
 router = Router(tags=["study"])
@@ -49,12 +49,21 @@ class StudyDecisionOut(Schema):
     plan_sha256: str
 
 
+class HeardOut(Schema):
+    insight_id: int
+    type: Choice
+    statement: str
+    created: datetime.datetime
+
+
 class ProjectStudyOut(Schema):
     project_id: int
     plan: PlanOut | None
     run_id: int | None
     verdict: VerdictOut | None
     decisions: list[StudyDecisionOut]
+    #: Open's insights recorded since the test began (the plan's transition or post start).
+    heard: list[HeardOut] = []
 
 
 def _name(user: Any) -> str:
@@ -65,7 +74,8 @@ def _name(user: Any) -> str:
 def project_study(request: HttpRequest, project_id: int) -> ProjectStudyOut:
     """A project's Study: the frozen plan's hash and version, the verdict, the decisions.
 
-    ``plan`` is null while no plan is frozen; ``verdict`` while no results are linked.
+    ``plan`` is null while no plan is frozen; ``verdict`` while no results are linked;
+    ``heard`` lists Open's insights recorded since the test began, newest first.
     """
     project = get_visible_or_404(request, Project.objects, Permission.VIEW_PROJECT, pk=project_id)
     study = ProjectStudy.objects.select_related("run").filter(project=project).first()
@@ -101,10 +111,20 @@ def project_study(request: HttpRequest, project_id: int) -> ProjectStudyOut:
         )
         for row in study.decisions.select_related("decision__decided_by")
     ]
+    since = heard.heard_since(project, current).order_by("-created", "-pk")
     return ProjectStudyOut(
         project_id=project.pk,
         plan=plan,
         run_id=run.pk if run is not None else None,
         verdict=verdict,
         decisions=decisions,
+        heard=[
+            HeardOut(
+                insight_id=i.pk,
+                type=Choice(code=i.type, label=str(i.get_type_display())),
+                statement=i.statement,
+                created=i.created,
+            )
+            for i in since
+        ],
     )

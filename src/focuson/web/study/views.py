@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from focuson.web.permissions import Permission, get_visible_or_404, has_permission, requires
 from focuson.web.programme.models import Project
-from focuson.web.study import actions, plans, results
+from focuson.web.study import actions, heard, plans, results
 from focuson.web.study.forms import DecisionForm, LinkRunForm, PlanForm
 from focuson.web.study.models import ProjectStudy
 
@@ -54,6 +54,8 @@ def study(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plans.describe(record.current.plan),
             "versions": plans.versions(found.record),
             "decisions": found.decisions.select_related("decision__decided_by", "run"),
+            "heard_since": heard.test_began(record.current.plan),
+            "heard": heard.by_type(heard.heard_since(project, record.current.plan)),
         }
         run = found.live_run
         context["results_run"] = run
