@@ -1,10 +1,20 @@
-"""Open in Django's admin (the audit trail; deleted events and insights can be restored)."""
+"""Open in Django's admin (the audit trail; deleted records can be restored)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from focuson.web.core.admin import SoftDeleteAdmin
-from focuson.web.insight.models import AttendanceCount, Event, Insight, Participant
+from focuson.web.insight.models import (
+    AttendanceCount,
+    Code,
+    Coding,
+    Event,
+    Insight,
+    Memo,
+    Participant,
+    Source,
+    Translation,
+)
 
 
 @admin.register(Event)
@@ -26,3 +36,30 @@ class AttendanceCountAdmin(SimpleHistoryAdmin):
 @admin.register(Insight)
 class InsightAdmin(SoftDeleteAdmin):
     list_display = ("statement", "project", "type", "finding", "relation")
+
+
+@admin.register(Source)
+class SourceAdmin(SoftDeleteAdmin):
+    list_display = ("title", "event", "kind", "language", "original_name")
+    list_filter = ("kind", "language")
+    exclude = ("text",)  # the record is never edited: codings point into it
+
+
+@admin.register(Translation)
+class TranslationAdmin(SoftDeleteAdmin):
+    list_display = ("source", "language", "kind", "translator")
+
+
+@admin.register(Code)
+class CodeAdmin(SoftDeleteAdmin):
+    list_display = ("name", "project", "parent")
+
+
+@admin.register(Coding)
+class CodingAdmin(SoftDeleteAdmin):
+    list_display = ("code", "source", "start", "end", "coder")
+
+
+@admin.register(Memo)
+class MemoAdmin(SoftDeleteAdmin):
+    list_display = ("text", "project", "author")

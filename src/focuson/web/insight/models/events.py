@@ -6,6 +6,7 @@ A paper sign-in sheet becomes ``AttendanceCount`` rows, which count the same as 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -117,6 +118,8 @@ class Participant(models.Model):
         blank=True,
         choices=[bands.PREFER_NOT, *bands.YES_NO],
     )
+    #: A stable identifier for exchange with QDA tools (a REFI-QDA ``Case``), never from the name.
+    guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -188,11 +191,16 @@ class Insight(SoftDeleteModel):
     relation = models.CharField(
         _("how it bears on the finding"), max_length=12, choices=Relation.choices, blank=True
     )
+    #: Supporting excerpts: the coded passages the insight rests on (its strength is the
+    #: distinct participants and events behind them).
+    codings = models.ManyToManyField(
+        "insight.Coding", verbose_name=_("supporting excerpts"), blank=True, related_name="insights"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[codings])
 
     class Meta:
         ordering = ["-created", "-pk"]
