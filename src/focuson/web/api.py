@@ -27,6 +27,7 @@ def _add_routers() -> None:
     from focuson.web.ideas.api import router as ideas
     from focuson.web.insight.api import router as insight
     from focuson.web.programme.api import router as programme
+    from focuson.web.statements.api import router as statements
     from focuson.web.study.api import router as study
 
     api.add_router("/accounts/", accounts)
@@ -35,6 +36,7 @@ def _add_routers() -> None:
     api.add_router("/study/", study)
     api.add_router("/ideas/", ideas)
     api.add_router("/open/", insight)
+    api.add_router("/statements/", statements)
 
 
 _add_routers()

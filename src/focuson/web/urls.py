@@ -16,6 +16,7 @@ urlpatterns = [
     path("study/", include("focuson.web.study.urls")),
     path("ideas/", include("focuson.web.ideas.urls")),
     path("open/", include("focuson.web.insight.urls")),
+    path("statements/", include("focuson.web.statements.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "focuson.web.study",
     "focuson.web.ideas",
     "focuson.web.insight",
+    "focuson.web.statements",
 ]
 
 MIDDLEWARE = [
