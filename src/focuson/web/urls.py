@@ -15,6 +15,8 @@ urlpatterns = [
     path("evidence/", include("focuson.web.evidence.urls")),
     path("study/", include("focuson.web.study.urls")),
     path("ideas/", include("focuson.web.ideas.urls")),
+    # Residents type a co-creation session's or a statement round's code here (no account).
+    path("join/", include("focuson.web.ideas.join_urls")),
     path("open/", include("focuson.web.insight.urls")),
     path("statements/", include("focuson.web.statements.urls")),
     path("api/", api.urls),

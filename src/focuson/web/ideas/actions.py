@@ -61,10 +61,14 @@ def save_idea(
     fields: Mapping[str, Any],
     builds_on: Iterable[Idea] = (),
     contributors: Sequence[tuple[str, str]] = (),
+    insights: Iterable[Any] | None = None,
+    findings: Iterable[Any] | None = None,
 ) -> Idea:
     """Add an idea to ``project`` (or change ``idea``), with who made it.
 
-    ``contributors`` (name, role) replace the idea's contributors when given.
+    ``contributors`` (name, role) replace the idea's contributors when given; ``insights``
+    (Open) and ``findings`` (Find), the problem it addresses, replace its links when given.
+    ``user`` is None for a resident's idea (``session_actions.add_resident_idea``).
     """
     if idea is None:
         idea = Idea(project=project, created_by=user)
@@ -73,6 +77,13 @@ def save_idea(
     _audited(idea, user).save()
     _start(user, project, Step.CO_CREATE)
     idea.builds_on.set([i for i in builds_on if i.pk != idea.pk])
+    if insights is not None:
+        insights = list(insights)
+        if any(i.project_id != project.pk for i in insights):
+            raise IdeasError(_("Link insights of this project only."))
+        idea.insights.set(insights)
+    if findings is not None:
+        idea.findings.set(list(findings))
     if contributors:
         for old in idea.contributors.all():
             _audited(old, user).delete()
@@ -133,23 +144,43 @@ def add_ballot(
     declared_group: str = "",
     scores: Mapping[tuple[int, int], int],
     supports: Mapping[int, int] | None = None,
+    participant: str = "",
+    session: Any = None,
 ) -> Ballot:
     """Record one voter's ballot: ``scores`` by (idea id, criterion id), ``supports`` by idea id.
 
     A ballot from paper, the room or the phone, entered by a facilitator, is the same row as an
-    online one: only ``channel`` says how it came.
+    online one: only ``channel`` says how it came. A resident's own ballot (``user`` None) comes
+    through a co-creation ``session`` of the round's project with their ``participant`` hash:
+    their second ballot replaces the first, so each person counts once.
     """
     # Locked, so that a ballot cannot slip in while the round is being decided.
     if PrioritisationRound.objects.select_for_update().get(pk=round.pk).decision_id is not None:
         raise IdeasError(_("This round is decided: it takes no more ballots."))
     if not scores:
         raise IdeasError(_("Score at least one idea."))
+    if user is None and not (participant and session is not None):
+        raise IdeasError(_("A ballot needs who entered it, or the session it came through."))
+    if session is not None:
+        if session.project_id != round.project_id:
+            raise IdeasError(_("Score the ideas of this session's project only."))
+        if not type(session).objects.select_for_update().get(pk=session.pk).accepting():
+            raise IdeasError(_("This session is closed: it takes no more scores."))
+    known = set(round.criteria.values_list("pk", flat=True))
+    ideas = set(round.ideas.values_list("pk", flat=True))
+    if any(i not in ideas or c not in known for i, c in scores) or set(supports or ()) - ideas:
+        raise IdeasError(_("Score only the ideas of this round, on its criteria."))
+    if participant:
+        for earlier in Ballot.objects.filter(round=round, participant=participant):
+            _audited(earlier, user).delete()
     ballot = Ballot(
         round=round,
         role=role,
         channel=channel,
         declared_group=declared_group.strip(),
         entered_by=user,
+        participant=participant,
+        session=session,
     )
     _audited(ballot, user).save()
     BallotScore.objects.bulk_create(

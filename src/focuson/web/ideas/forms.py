@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from focuson.web.core.forms import NHSFormMixin
+from focuson.web.evidence.models import Finding
 from focuson.web.ideas.models import (
     Channel,
     Idea,
@@ -16,6 +18,7 @@ from focuson.web.ideas.models import (
     Role,
     Support,
 )
+from focuson.web.insight.models import Insight
 
 
 class Checkboxes(forms.CheckboxSelectMultiple):
@@ -49,10 +52,43 @@ class IdeaForm(NHSFormMixin, forms.ModelForm):
     contributor_role = forms.ChoiceField(
         label=_("Their role"), choices=[("", _("Choose a role")), *Role.choices], required=False
     )
+    insights = forms.ModelMultipleChoiceField(
+        label=_("Insights it answers (from Open)"),
+        queryset=Insight.objects.none(),
+        required=False,
+        widget=Checkboxes,
+        help_text=_("What residents said that this idea responds to."),
+    )
+    findings = forms.ModelMultipleChoiceField(
+        label=_("Findings it addresses (from Find)"),
+        queryset=Finding.objects.none(),
+        required=False,
+        widget=Checkboxes,
+        help_text=_("The gaps it could narrow: the project's finding and its other groups."),
+    )
+    gap_reach_percent = forms.IntegerField(
+        label=_("Share of the group the idea would reach, in %"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_("An assumption, for the expected narrowing of the gap. 100 if all of it."),
+        error_messages={"invalid": _("Enter a whole number from 0 to 100.")},
+    )
+    gap_effect_percent = forms.IntegerField(
+        label=_("Share of their gap it would close among people reached, in %"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_("The plausible effect: an assumption. Say below where it comes from."),
+        error_messages={"invalid": _("Enter a whole number from 0 to 100.")},
+    )
 
     class Meta:
         model = Idea
-        fields = ["title", "summary", "groups", "how_it_works", "cost_band", "risks", "status"]
+        fields = [
+            "title", "summary", "groups", "how_it_works", "cost_band", "risks", "status",
+            "gap_effect_source",
+        ]  # fmt: skip
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "how_it_works": forms.Textarea(attrs={"rows": 4}),
@@ -61,6 +97,7 @@ class IdeaForm(NHSFormMixin, forms.ModelForm):
         help_texts = {
             "summary": _("In plain language, as a resident would say it."),
             "groups": _("The people it is for, e.g. 'Somali women over 50 in Brent'."),
+            "gap_effect_source": _("A published study, a pilot, or a judgement: say which."),
         }
         error_messages = {
             "title": {"required": _("Give the idea a title.")},
@@ -74,6 +111,15 @@ class IdeaForm(NHSFormMixin, forms.ModelForm):
             others = others.exclude(pk=self.instance.pk)
             self.fields["builds_on"].initial = list(self.instance.builds_on.all())
         self.fields["builds_on"].queryset = others
+        self.fields["insights"].queryset = Insight.objects.filter(project=project)
+        self.fields["findings"].queryset = project_findings(project, self.instance)
+        if self.instance.pk:
+            self.fields["insights"].initial = list(self.instance.insights.all())
+            self.fields["findings"].initial = list(self.instance.findings.all())
+            for name in ("effect", "reach"):
+                value = getattr(self.instance, f"gap_{name}")
+                if value is not None:
+                    self.fields[f"gap_{name}_percent"].initial = round(100 * value)
         # Shortlisted, selected and parked are set by rounds and their decision, not here.
         if self.instance.status in (IdeaStatus.DRAFT, IdeaStatus.SUBMITTED):
             self.fields["status"].choices = [
@@ -90,7 +136,32 @@ class IdeaForm(NHSFormMixin, forms.ModelForm):
             self.add_error("contributor_role", _("Choose the role of who made it."))
         if data.get("contributor_role") and not data.get("contributor_name", "").strip():
             self.add_error("contributor_name", _("Give the name of who made it."))
+        if data.get("gap_effect_percent") is None and data.get("gap_reach_percent") is not None:
+            self.add_error(
+                "gap_effect_percent", _("Give the effect too, or leave the reach blank.")
+            )
         return data
+
+    def gap_fields(self) -> dict[str, Any]:
+        """The gap's assumptions as the model keeps them (shares 0 to 1; reach 1 by default)."""
+        effect = self.cleaned_data.get("gap_effect_percent")
+        reach = self.cleaned_data.get("gap_reach_percent")
+        if effect is None:
+            return {"gap_effect": None, "gap_reach": None}
+        return {"gap_effect": effect / 100, "gap_reach": 1.0 if reach is None else reach / 100}
+
+
+def project_findings(project: Any, idea: Any = None) -> Any:
+    """Findings an idea of ``project`` may address: the project's finding with the other groups
+    of its indicator and month (tens of rows), those its insights bear on, and any already
+    linked."""
+    wanted = Q(insights__project=project)
+    if project.finding_id is not None:
+        f = project.finding
+        wanted |= Q(run_id=f.run_id, indicator=f.indicator, period=f.period)
+    if idea is not None and idea.pk:
+        wanted |= Q(ideas=idea)
+    return Finding.objects.filter(pk__in=Finding.objects.filter(wanted).values("pk"))
 
 
 class RoundForm(NHSFormMixin, forms.Form):

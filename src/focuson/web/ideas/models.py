@@ -81,12 +81,41 @@ class Idea(SoftDeleteModel):
     builds_on = models.ManyToManyField(
         "self", verbose_name=_("builds on"), symmetrical=False, blank=True, related_name="built_on"
     )
+    #: The problem it addresses: what Open heard, and what Find measured.
+    insights = models.ManyToManyField(
+        "insight.Insight", verbose_name=_("insights it answers"), blank=True, related_name="ideas"
+    )
+    findings = models.ManyToManyField(
+        "evidence.Finding",
+        verbose_name=_("findings it addresses"),
+        blank=True,
+        related_name="ideas",
+    )
+    #: The co-creation session it was made in (blank when entered apart from one).
+    session = models.ForeignKey(
+        "ideas.CoCreationSession",
+        verbose_name=_("made in the session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+    )
+    # The assumptions behind its expected narrowing of the gap (focuson.ideas.gap): blank
+    # until someone gives a plausible effect.
+    gap_effect = models.FloatField(
+        _("share of the gap closed among people reached"), null=True, blank=True
+    )
+    gap_reach = models.FloatField(_("share of the group reached"), null=True, blank=True)
+    gap_effect_source = models.CharField(
+        _("where the effect comes from"), max_length=200, blank=True
+    )
+    #: Blank for an idea a resident added in a session (no account).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[builds_on])
+    history = HistoricalRecords(m2m_fields=[builds_on, insights, findings])
 
     class Meta:
         ordering = ["title", "pk"]
@@ -96,15 +125,28 @@ class Idea(SoftDeleteModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("ideas:ideas", args=[self.project_id]) + f"#idea-{self.pk}"
+        return reverse("ideas:idea", args=[self.pk])
+
+    def is_member(self, user: Any) -> bool:
+        return bool(self.project.is_member(user))
 
 
 class IdeaContributor(models.Model):
-    """Someone who made an idea: a person's name or a community group, and their role."""
+    """Someone who made an idea: a person's name or a community group, and their role.
+
+    A resident who added it in a session without an account may leave the name blank.
+    """
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="contributors")
-    name = models.CharField(_("name or organisation"), max_length=200)
+    name = models.CharField(_("name or organisation"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    session = models.ForeignKey(
+        "ideas.CoCreationSession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -112,7 +154,8 @@ class IdeaContributor(models.Model):
         verbose_name = _("idea contributor")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_role_display()})"
+        name = self.name or _("A resident")
+        return f"{name} ({self.get_role_display()})"
 
 
 class PrioritisationRound(models.Model):
@@ -190,14 +233,33 @@ class Ballot(models.Model):
     role = models.CharField(_("voter's role"), max_length=16, choices=Role.choices)
     declared_group = models.CharField(_("group the voter declared"), max_length=100, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    #: Blank for a resident's own online ballot (no account).
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    #: A one-way hash of a resident's anonymous participant id (``core.join_codes``): their
+    #: second ballot replaces the first. Never shown, exported or given by the API.
+    participant = models.CharField(max_length=64, blank=True, editable=False)
+    #: The co-creation session a resident's ballot came through.
+    session = models.ForeignKey(
+        "ideas.CoCreationSession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     entered = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["participant"])
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "participant"],
+                condition=~models.Q(participant=""),
+                name="ideas_one_ballot_per_participant",
+            )
+        ]
 
 
 class BallotScore(models.Model):
@@ -234,3 +296,31 @@ class BallotSupport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ballot", "idea"], name="ideas_support_once")
         ]
+
+
+# The sessions' models live in their own module; imported here so that Django registers them.
+from focuson.web.ideas.session_models import (  # noqa: E402
+    CoCreationSession,
+    IdeaComment,
+    SessionAttendance,
+    SessionFormat,
+)
+
+__all__ = [
+    "Ballot",
+    "BallotScore",
+    "BallotSupport",
+    "Channel",
+    "CoCreationSession",
+    "CostBand",
+    "Criterion",
+    "Idea",
+    "IdeaComment",
+    "IdeaContributor",
+    "IdeaStatus",
+    "PrioritisationRound",
+    "Role",
+    "SessionAttendance",
+    "SessionFormat",
+    "Support",
+]

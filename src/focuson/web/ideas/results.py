@@ -7,17 +7,27 @@ small to show are merged or left out there, under the NHS disclosure rule.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, cast
 
 import pandas as pd
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from focuson.ideas.decision import suggest_shortlist
 from focuson.ideas.small_groups import MERGED
 from focuson.ideas.unite import Criterion, score_ideas, support_ideas
-from focuson.web.ideas.models import BallotScore, BallotSupport, Idea, PrioritisationRound, Role
+from focuson.web.ideas.models import (
+    Ballot,
+    BallotScore,
+    BallotSupport,
+    Idea,
+    PrioritisationRound,
+    Role,
+)
+from focuson.web.insight import bands
 
 #: The breakdowns shown, in order, with their headings.
 DIMENSIONS = ("everyone", "side", "role", "group")
@@ -91,7 +101,33 @@ def _group_label(dimension: str, name: str) -> str:
         }.get(name, name)
     if dimension == "role":
         return str(Role(name).label) if name in Role.values else name
-    return name
+    return group_label(name)
+
+
+@functools.cache
+def _bands_by_english_name() -> dict[str, Any]:
+    # Residents' declared groups are kept by the band's English name (session_forms).
+    with translation.override("en"):
+        return {str(label): label for named in bands.FIXED_BANDS.values() for _code, label in named}
+
+
+def group_label(name: str) -> str:
+    """A declared group as the page's language says it (a band's name translated; a group a
+    facilitator typed, as typed)."""
+    label = _bands_by_english_name().get(name)
+    return str(label) if label is not None else name
+
+
+def declared_groups(round: PrioritisationRound) -> list[str]:
+    """The groups voters in ``round`` declared, by name (no counts: a group's size is shown
+    only through the disclosed results)."""
+    names = (
+        Ballot.objects.filter(round=round)
+        .exclude(declared_group="")
+        .values_list("declared_group", flat=True)
+        .distinct()
+    )
+    return sorted({group_label(n) for n in names})
 
 
 def results(round: PrioritisationRound) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from focuson.web.ideas import actions, results
 from focuson.web.ideas.forms import BallotForm, DecisionForm, IdeaForm, RoundForm
-from focuson.web.ideas.models import Channel, Idea, PrioritisationRound
+from focuson.web.ideas.models import Channel, CoCreationSession, Idea, PrioritisationRound
 from focuson.web.permissions import Permission, get_visible_or_404, has_permission, requires
 from focuson.web.programme.models import Project
 
@@ -39,6 +39,7 @@ def ideas(request: HttpRequest, project_id: int) -> HttpResponse:
         "project": project,
         "ideas": Idea.objects.filter(project=project).prefetch_related("contributors", "builds_on"),
         "rounds": PrioritisationRound.objects.filter(project=project).select_related("decision"),
+        "sessions": CoCreationSession.objects.filter(project=project),
         "can_edit": has_permission(request.user, Permission.EDIT_PROJECT_STEPS, project),
     }
     return render(request, "ideas/ideas.html", context)
@@ -53,9 +54,12 @@ def _idea_form(request: HttpRequest, project: Project, idea: Idea | None) -> Htt
             user=request.user,
             project=project,
             idea=idea,
-            fields={f: data[f] for f in IdeaForm.Meta.fields if f in form.fields},
+            fields={f: data[f] for f in IdeaForm.Meta.fields if f in form.fields}
+            | form.gap_fields(),
             builds_on=data["builds_on"],
             contributors=[(name, data["contributor_role"])] if name else [],
+            insights=data["insights"],
+            findings=data["findings"],
         )
         messages.success(request, _("Idea saved: %(title)s.") % {"title": saved.title})
         return redirect(saved)
@@ -110,6 +114,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
         "criteria": found.criteria.all(),
         "round_ideas": found.ideas.all(),
         "ballots": found.ballots.count(),
+        "declared_groups": results.declared_groups(found),
         "results": results.results(found),
         "can_edit": has_permission(request.user, Permission.EDIT_PROJECT_STEPS, project),
         "can_decide": has_permission(request.user, Permission.RECORD_DECISION, project),
