@@ -2,9 +2,10 @@
 
 :func:`seed_demo` migrates the database, seeds the programme (its pillars, workstreams and
 eight boroughs), imports the demo's Find and monitoring results as the analyst, starts two
-example projects from the two top findings as the programme lead, and makes one demo account
-per role. Running it again changes nothing and gives the same accounts: their generated
-passwords are kept in ``var/web/demo-accounts.txt``, readable only by their owner.
+example projects from the two top findings as the programme lead, gives a third example
+project the demo's Study (:mod:`focuson.web.study.demo`), and makes one demo account per role.
+Running it again changes nothing and gives the same accounts: their generated passwords are
+kept in ``var/web/demo-accounts.txt``, readable only by their owner.
 
 ``python -m focuson.web.demo RESULTS`` seeds from a results folder and prints the accounts.
 """
@@ -60,6 +61,8 @@ class DemoSeed:
     projects: tuple[DemoProject, ...]
     accounts: tuple[DemoAccount, ...]
     accounts_file: Path
+    #: The example project with a filled Study step (``focuson.web.study.demo``), if any.
+    study: Any = None
 
     def account(self, role: str) -> DemoAccount:
         """The demo account holding ``role``."""
@@ -104,6 +107,15 @@ def seed_demo(results: Path, *, say: Callable[[str], None] = print) -> DemoSeed:
     projects = _example_projects(outcome.run, lead=users["programme_lead"])
     if projects:
         _add_facilitator(projects[0], lead=users["programme_lead"], member=users["facilitator"])
+    from focuson.web.study.demo import seed_study
+
+    study = seed_study(
+        Path(results),
+        find_run=outcome.run,
+        analyst=users["analyst"],
+        lead=users["programme_lead"],
+        say=say,
+    )
     return DemoSeed(
         run_id=outcome.run.pk,
         run_created=outcome.created,
@@ -113,6 +125,7 @@ def seed_demo(results: Path, *, say: Callable[[str], None] = print) -> DemoSeed:
         ),
         accounts=accounts,
         accounts_file=folder / ACCOUNTS_FILE,
+        study=study,
     )
 
 

@@ -69,4 +69,6 @@ def test_seed_demo_again_changes_nothing_and_keeps_the_passwords(results, var):
     assert [p.id for p in again.projects] == [p.id for p in first.projects]
     assert not any(p.created for p in again.projects)
     assert (Run.objects.count(), Finding.objects.count(), Alert.objects.count()) == counts
-    assert Project.objects.count() == 2
+    # The two from the top findings and the Study's example project (focuson.web.study.demo).
+    assert again.study.run_id == first.study.run_id and not again.study.created
+    assert Project.objects.count() == 3
