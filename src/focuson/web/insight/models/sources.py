@@ -54,6 +54,8 @@ class Source(SoftDeleteModel):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     #: BCP 47 code of the text's language (``languages.LANGUAGES``), confirmed by a person.
     language = models.CharField(_("language"), max_length=35)
+    #: False while the language is only the detector's suggestion (or a default).
+    language_confirmed = models.BooleanField(_("language confirmed by a person"), default=False)
     #: Canonical plain text (NFC, LF): the record. Codings' offsets are code points of this.
     text = models.TextField(_("text"))
     text_hash = models.CharField(max_length=64, editable=False)
