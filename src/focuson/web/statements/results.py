@@ -78,23 +78,25 @@ def group_label(name: str) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """One group's view of one statement: smoothed shares agreeing and disagreeing (0-1)."""
+    """One group's view of one statement: smoothed shares agreeing and disagreeing (0-1), None
+    where the library left them blank (1 to 7 of the group voted on it)."""
 
     group: str
-    agree: float
-    disagree: float
+    agree: float | None
+    disagree: float | None
     opposes: bool
 
 
 @dataclass(frozen=True)
 class Line:
-    """One statement across the groups, with its group-aware consensus."""
+    """One statement across the groups, with its group-aware consensus (None where a group's
+    share is blank)."""
 
     statement: Statement
     cells: list[Cell]
-    consensus: float
-    consensus_geomean: float
-    least: float
+    consensus: float | None
+    consensus_geomean: float | None
+    least: float | None
     opposed_by: list[str]
 
 
@@ -122,6 +124,7 @@ class Analysis:
 
 
 def _size(value: float) -> float | None:
+    """A published number, or None where the library left it blank (suppressed)."""
     return None if math.isnan(value) else float(value)
 
 
@@ -138,15 +141,15 @@ def _analysis(kind: str, heading: str, matrix: Matrix, found: RoundResult) -> An
                 cells=[
                     Cell(
                         label,
-                        float(support.p_agree[g, i]),
-                        float(support.p_disagree[g, i]),
+                        _size(support.p_agree[g, i]),
+                        _size(support.p_disagree[g, i]),
                         bool(support.opposed_by[g, i]),
                     )
                     for g, label in enumerate(labels)
                 ],
-                consensus=float(support.consensus[i]),
-                consensus_geomean=float(support.consensus_geomean[i]),
-                least=float(support.consensus_min[i]),
+                consensus=_size(support.consensus[i]),
+                consensus_geomean=_size(support.consensus_geomean[i]),
+                least=_size(support.consensus_min[i]),
                 opposed_by=[labels[g] for g in np.flatnonzero(support.opposed_by[:, i])],
             )
         )
@@ -175,7 +178,10 @@ def _analysis(kind: str, heading: str, matrix: Matrix, found: RoundResult) -> An
         merged=[group_label(g) for g in found.merged],
         left_out=[group_label(g) for g in found.left_out],
         lines=lines,
-        consensus=sorted(lines, key=lambda line: -line.consensus)[:TOP_CONSENSUS],
+        consensus=sorted(
+            (line for line in lines if line.consensus is not None),
+            key=lambda line: -(line.consensus or 0.0),
+        )[:TOP_CONSENSUS],
         representative=by_group,
     )
 
