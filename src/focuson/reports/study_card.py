@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -287,7 +288,30 @@ class _Card:
                          "before)."),
                 figure_id="forest",
             )  # fmt: skip
+        self.groups_figure(page)
         page.add("</section>")
+
+    def groups_figure(self, page: Page) -> None:
+        """Each gap group's published series with its fitted and expected lines, one chart
+        each (most deprived first): where the gap's change came from."""
+        charts, words = [], []
+        for key, code in (("most", self.plan.gap.most), ("least", self.plan.gap.least)):
+            s = self.series.loc[self.series["series"] == key]
+            if not s["observed"].notna().any():
+                continue
+            name = self.group_name(self.group_code(code))
+            label = "Per cent" if self.unit else "Value"
+            charts.append(counterfactual_chart(s, title=name, value_label=label, height=150))
+            words.append(self.chart_words(s).replace(f"{self.title}{self.in_where}", name, 1))
+        if charts:
+            page.figure(
+                alt.vconcat(*charts, spacing=18) if len(charts) > 1 else charts[0],
+                label=" ".join(words),
+                caption=("Each gap group's published monthly values (dots) with the model's line "
+                         "and, dashed, what was expected without the change. No lines where a "
+                         "group's months are suppressed: the gap model was not fitted."),
+                figure_id="groups",
+            )  # fmt: skip
 
     def checks_panel(self) -> str:
         items = []

@@ -182,6 +182,28 @@ def test_the_charts_are_inline_svg_with_text_alternatives(red):
         assert row in forest, row
 
 
+def test_the_gap_groups_series_are_charted_with_their_expected_lines(red, gaps):
+    html = (red / CARD_FILE).read_text(encoding="utf-8")
+    groups = html.split('<figure id="groups">')[1].split("</figure>")[0]
+    assert "<svg" in groups and 'role="img"' in groups
+    # One chart per gap group, most deprived first, each with its expected line (the legend).
+    assert groups.index("Most deprived fifth") < groups.index("Least deprived fifth")
+    assert "Expected without the change" in groups
+    series = pd.read_parquet(red / "series.parquet").set_index(["series", "month"])
+    least = series.loc["least"]
+    post = least.loc[least["phase"] == "post"]
+    # The text alternative gives each group's mean after the change, observed and expected.
+    label = re.search(r'role="img" aria-label="([^"]*)"', groups)
+    assert label is not None
+    assert (
+        f"Least deprived fifth by month. After the change the published values averaged "
+        f"{post['observed'].mean():.1f} pp, where {post['expected'].mean():.1f} pp was expected"
+    ) in label.group(1)
+    # With months suppressed the gap model is not fitted: the groups are drawn, without lines.
+    suppressed = (gaps / CARD_FILE).read_text(encoding="utf-8")
+    assert '<figure id="groups">' in suppressed
+
+
 def test_the_forest_plot_and_headline_agree_with_effects_parquet(red):
     text = _text((red / CARD_FILE).read_text(encoding="utf-8"))
     effects = pd.read_parquet(red / "effects.parquet").set_index("estimand")
