@@ -4,6 +4,7 @@ open and closed, paper forms entered (and refused), outsiders kept out."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
@@ -166,3 +167,29 @@ def test_outsiders_are_kept_out_of_staff_pages(client_as, client):
     assert viewer.get(reverse("statements:paper", args=[found.pk])).status_code == 404
     first = found.statements.first()
     assert viewer.post(reverse("statements:moderate", args=[first.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_project_page_links_to_its_statement_rounds_and_the_api_lists_them(
+    client_as, api_token
+):
+    found = StatementRoundFactory()
+    VoterFactory(round=found)
+    client = client_as(found.project.owner)
+    page = client.get(found.project.get_absolute_url())
+    assert reverse("statements:project", args=[found.project.pk]) in page.text
+    token = api_token(found.project.owner)
+    response = client.get(
+        f"/api/statements/projects/{found.project.pk}",
+        headers={"authorization": f"Bearer {token.plain}"},
+    )
+    assert response.status_code == 200
+    (listed,) = response.json()["rounds"]
+    assert listed["id"] == found.pk and listed["statements"] == 3 and listed["voters"] == 1
+    assert listed["open_for_joining"] is True
+    outsider = api_token("facilitator")
+    refused = Client().get(
+        f"/api/statements/projects/{found.project.pk}",
+        headers={"authorization": f"Bearer {outsider.plain}"},
+    )
+    assert refused.status_code == 404
