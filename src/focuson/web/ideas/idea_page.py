@@ -53,7 +53,7 @@ def versions(idea: Idea) -> list[Version]:
 def _who(record: Any) -> str:
     user = record.history_user
     if user is not None:
-        return str(getattr(user, "display_name", "") or user)
+        return str(user.display_name())
     if record.session_id is not None:
         return _("A resident, in a co-creation session")
     return _("Not recorded")

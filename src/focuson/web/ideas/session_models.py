@@ -129,5 +129,5 @@ class IdeaComment(models.Model):
     def by(self) -> str:
         """Who commented, in words (a resident stays anonymous)."""
         if self.author_id is not None:
-            return str(getattr(self.author, "display_name", "") or self.author)
+            return str(self.author.display_name())
         return str(_("A resident"))

@@ -1,0 +1,145 @@
+"""Co-creation sessions on the staff side: planned with a code, opened and closed, attendance
+from the paper sheet, listed on the project's ideas page; bad input refused; outsiders kept out."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from tests.web.factories.ideas_session import CoCreationSessionFactory
+from tests.web.factories.project import ProjectFactory
+from tests.web.factories.project_membership import ProjectMembershipFactory
+
+from focuson.web.ideas.models import CoCreationSession, SessionAttendance
+
+
+def _member(client_as, project):
+    client = client_as("facilitator")
+    ProjectMembershipFactory(project=project, user=client.user)
+    return client
+
+
+@pytest.mark.django_db
+def test_member_plans_a_session_and_sees_its_code_and_link(client_as):
+    project = ProjectFactory()
+    client = _member(client_as, project)
+    response = client.post(
+        reverse("ideas:session_new", args=[project.pk]),
+        {
+            "title": "Ideas workshop, Harlesden",
+            "date": "2026-04-10",
+            "format": "hybrid",
+            "venue": "Harlesden Library",
+            "facilitators": [client.user.pk],
+            "languages": "English, Somali, Arabic",
+        },
+    )
+    session = CoCreationSession.objects.get()
+    assert response["Location"] == session.get_absolute_url()
+    assert list(session.facilitators.all()) == [client.user]
+    assert session.accepting() and len(session.code) == 8
+    page = client.get(session.get_absolute_url())
+    assert page.status_code == 200
+    assert f"{session.code[:4]} {session.code[4:]}" in page.text
+    assert f"http://testserver/join/{session.code}/" in page.text
+    assert "Open for residents" in page.text
+    assert dict(project.steps.values_list("step", "status"))["co_create"] == "in_progress"
+    listing = client.get(reverse("ideas:ideas", args=[project.pk]))
+    assert "Ideas workshop, Harlesden" in listing.text
+
+
+@pytest.mark.django_db
+def test_session_form_refuses_bad_input_and_saves_nothing(client_as):
+    project = ProjectFactory()
+    outsider = client_as("facilitator").user
+    response = client_as("programme_lead").post(
+        reverse("ideas:session_new", args=[project.pk]),
+        {"title": "", "date": "31/02/2026", "format": "", "facilitators": [outsider.pk]},
+    )
+    assert response.status_code == 200 and "There is a problem" in response.text
+    errors = response.context["form"].errors
+    assert errors["title"] == ["Enter a title, for example: Ideas workshop, Harlesden."]
+    assert errors["date"] == ["Enter the date of the session as a real date, e.g. 2026-04-10."]
+    assert errors["format"] == ["Choose whether it is in person, online or both."]
+    assert "facilitators" in errors  # only the project's owner and members ran it
+    assert not CoCreationSession.objects.exists()
+
+
+@pytest.mark.django_db
+def test_joining_closed_and_opened_again(client_as):
+    session = CoCreationSessionFactory()
+    client = client_as("programme_lead")
+    url = reverse("ideas:session_joining", args=[session.pk])
+    assert client.post(url, {"open": "0"})["Location"] == session.get_absolute_url()
+    session.refresh_from_db()
+    assert not session.accepting()
+    assert "Closed" in client.get(session.get_absolute_url()).text
+    client.post(url, {"open": "1"})
+    session.refresh_from_db()
+    assert session.accepting()
+    # A GET changes nothing.
+    client.get(reverse("ideas:session_joining", args=[session.pk]))
+    session.refresh_from_db()
+    assert session.accepting()
+
+
+@pytest.mark.django_db
+def test_attendance_by_role_and_band_replaces_an_earlier_sheet(client_as):
+    session = CoCreationSessionFactory()
+    client = _member(client_as, session.project)
+    url = reverse("ideas:session_attendance", args=[session.pk])
+    roles = {"dimension": "role", "n__role__resident": "14", "n__role__clinician": "3"}
+    assert client.post(url, roles).status_code == 302
+    bands = {"dimension": "ethnicity_6", "n__ethnicity_6__Black": "9", "n__ethnicity_6__none": "2"}
+    assert client.post(url, bands).status_code == 302
+    client.post(url, {"dimension": "role", "n__role__resident": "15", "n__role__clinician": "3"})
+    counted = set(SessionAttendance.objects.values_list("dimension", "band", "count"))
+    assert counted == {
+        ("role", "resident", 15),
+        ("role", "clinician", 3),
+        ("ethnicity_6", "Black", 9),
+        ("ethnicity_6", "", 2),
+    }
+    page = client.get(session.get_absolute_url())
+    assert "Black, Black British, Caribbean or African" in page.text
+    assert "Prefer not to say" in page.text and "18 people" in page.text
+
+
+@pytest.mark.django_db
+def test_attendance_refuses_bad_input_and_saves_nothing(client_as):
+    session = CoCreationSessionFactory()
+    client = client_as("programme_lead")
+    url = reverse("ideas:session_attendance", args=[session.pk])
+    nothing = client.post(url, {"dimension": "role"})
+    assert "Enter at least one count under the breakdown chosen." in nothing.text
+    negative = client.post(url, {"dimension": "sex", "n__sex__F": "-2"})
+    assert "A count must be 0 or more." in negative.text
+    unchosen = client.post(url, {"n__sex__F": "4"})
+    assert "Choose what the sheet counted people by." in unchosen.text
+    assert not SessionAttendance.objects.exists()
+
+
+@pytest.mark.django_db
+def test_facilitator_outsider_gets_404_on_every_session_page(client_as):
+    session = CoCreationSessionFactory()
+    client = client_as("facilitator")
+    urls = [
+        reverse("ideas:session_new", args=[session.project.pk]),
+        session.get_absolute_url(),
+        reverse("ideas:session_edit", args=[session.pk]),
+        reverse("ideas:session_joining", args=[session.pk]),
+        reverse("ideas:session_attendance", args=[session.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"open": "0", "title": "x"}).status_code == 404, url
+    session.refresh_from_db()
+    assert session.accepting() and CoCreationSession.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_viewer_sees_a_session_but_cannot_change_it(client_as):
+    session = CoCreationSessionFactory()
+    client = client_as("viewer")
+    page = client.get(session.get_absolute_url())
+    assert page.status_code == 200 and "Close it to residents" not in page.text
+    assert client.post(reverse("ideas:session_joining", args=[session.pk])).status_code == 404
