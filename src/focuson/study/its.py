@@ -20,6 +20,21 @@ whitened fit; t intervals), whose intervals held their level better than HAC in 
 series (docs/study.md). The Ljung-Box test (``acorr_ljungbox``) on the Pearson (for ``ar1``, the
 whitened) residuals is always reported.
 
+Method note: a short, noisy pre-period. The counterfactual carries the pre-period trend
+forward, and with 12 pre months of a few dozen people each that trend is mostly noise: the
+demo's Brent series (scale 0.05: ~50 invitations a month, counts rounded to 5; 58% uptake,
++10 points planted from April 2024, no trend, no seasonality) gives 13.2 pp (4.7 to 21.8)
+where the plain before/after difference is 9.2 pp, because its 12 pre months happen to slope
+down by 0.45 pp a month and the expected line follows them. It is neither the planted
+effect's definition (the probability of uptake within the follow-up, 58% to 68%, as the
+indicator counts it) nor seasonality (none is planted; the plan fits no Fourier terms), nor a
+bug: over simulated series of the same size the estimate averages 10.1 pp (SD 6.6 pp; about
+a third of runs give 13 pp or more), and its error from the truth is the pre-trend's
+(``tests/unit/study/test_its.py``). What such a short series costs shows in the interval and
+the MDE (14.7 pp here), not in bias. In the same simulations the HAC interval (L = 2 on 18
+points, no small-sample correction) covered the truth 79% of the time against 93% for the
+model-based one: Newey-West is anti-conservative in series this short.
+
 >>> import numpy as np
 >>> y = 50 + 0.1 * np.arange(48) + 3.0 * (np.arange(48) >= 24)
 >>> round(its(y, n_pre=24, errors="model").level.estimate, 6)
