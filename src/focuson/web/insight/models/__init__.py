@@ -21,3 +21,4 @@ __all__ = [
     "Translation",
     "text_hash",
 ]
+from focuson.web.insight.models.release import Quote as Quote

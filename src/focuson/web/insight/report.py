@@ -1,0 +1,128 @@
+"""The community insight report: per project, and per borough across its projects.
+
+Who took part against who is affected (:mod:`.heard`), the insights as themes with their
+strength (distinct participants and events behind their supporting excerpts) and their
+released quotes, links to the findings, findings "not yet heard about" and insights that are
+"a possible blind spot in the data". Only released quotes appear (:func:`release.released`):
+this report is read outside the workspace, so it needs only ``VIEW_PROJECT``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from focuson.web.evidence.models import Finding
+from focuson.web.insight import heard
+from focuson.web.insight.models import Insight
+from focuson.web.insight.release import released
+from focuson.web.permissions import Permission, get_visible_or_404, has_permission, requires
+from focuson.web.programme.models import Borough, Project
+
+_LIVE = Q(codings__deleted_at__isnull=True, codings__source__deleted_at__isnull=True) & Q(
+    codings__source__event__deleted_at__isnull=True
+)
+
+
+def themes(projects: list[Project]) -> list[dict[str, Any]]:
+    """Insights by type, each with its strength, its finding and its released quotes."""
+    insights = list(
+        Insight.objects.filter(project__in=projects)
+        .select_related("finding", "project")
+        .annotate(
+            n_participants=Count("codings__participant", filter=_LIVE, distinct=True),
+            n_events=Count("codings__source__event", filter=_LIVE, distinct=True),
+        )
+        .order_by("type", "-n_participants", "-n_events", "pk")
+    )
+    quotes: dict[int, list[Any]] = defaultdict(list)
+    rows = released().filter(coding__insights__in=insights).values_list("pk", "coding__insights")
+    by_pk = {q.pk: q for q in released().filter(pk__in=[pk for pk, _ in rows])}
+    for pk, insight_id in rows:
+        quotes[insight_id].append(by_pk[pk])
+    out = []
+    for kind, label in Insight.Type.choices:
+        items = [{"insight": i, "quotes": quotes.get(i.pk, [])} for i in insights if i.type == kind]
+        if items:
+            out.append({"type": kind, "label": label, "items": items})
+    return out
+
+
+def unheard_findings(projects: list[Project]) -> list[Finding]:
+    """The projects' findings that no (live) insight bears on: "not yet heard about"."""
+    ids = {p.finding_id for p in projects if p.finding_id}
+    spoken = set(
+        Insight.objects.filter(finding_id__in=ids, project__deleted_at__isnull=True).values_list(
+            "finding_id", flat=True
+        )
+    )
+    return list(Finding.objects.filter(pk__in=ids - spoken))
+
+
+def blind_spots(projects: list[Project]) -> list[Insight]:
+    """Insights tied to no finding: "a possible blind spot in the data"."""
+    return list(Insight.objects.filter(project__in=projects, finding__isnull=True))
+
+
+def _project_context(project: Project) -> dict[str, Any]:
+    found = heard.who_was_heard(project)
+    return {
+        "project": project,
+        "heard": found,
+        "heard_table": heard.table(found.result) if found.result is not None else [],
+        "not_yet_heard": heard.not_yet_heard(found.result) if found.result is not None else [],
+    }
+
+
+def _report_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    project = get_visible_or_404(request, Project.objects, Permission.VIEW_PROJECT, pk=pk)
+    return _project_context(project) | {
+        "themes": themes([project]),
+        "unheard": unheard_findings([project]),
+        "blind_spots": blind_spots([project]),
+    }
+
+
+@requires(Permission.VIEW_PROJECT)
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project's community insight report."""
+    return render(request, "insight/report/report.html", _report_context(request, pk))
+
+
+@requires(Permission.VIEW_PROJECT)
+def report_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same report as a plain page to print or save as PDF."""
+    return render(request, "insight/report/report_print.html", _report_context(request, pk))
+
+
+def _borough_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    borough = get_object_or_404(Borough, pk=pk)
+    # Only the projects this person may read (a facilitator: those they are members of).
+    projects = [
+        p
+        for p in Project.objects.filter(boroughs=borough).select_related("finding")
+        if has_permission(request.user, Permission.VIEW_PROJECT, p)
+    ]
+    return {
+        "borough": borough,
+        "projects": [_project_context(p) for p in projects],
+        "themes": themes(projects),
+        "unheard": unheard_findings(projects),
+        "blind_spots": blind_spots(projects),
+    }
+
+
+@requires(Permission.VIEW_PROGRAMME)
+def borough_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A borough's community insight report, across the projects working there."""
+    return render(request, "insight/report/borough.html", _borough_context(request, pk))
+
+
+@requires(Permission.VIEW_PROGRAMME)
+def borough_report_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The borough's report as a plain page to print or save as PDF."""
+    return render(request, "insight/report/borough_print.html", _borough_context(request, pk))
