@@ -82,12 +82,25 @@ class Variable:
 
 @dataclass(frozen=True)
 class Case:
-    """A participant or group: attribute values (variable GUID, text) and its sources."""
+    """A participant or group: attribute values (variable GUID, text), its sources, and the
+    selections that are its words (``SelectionRef``)."""
 
     guid: str
     name: str
     values: tuple[tuple[str, str], ...] = ()
     sources: tuple[str, ...] = ()
+    selections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Set:
+    """A named group of codes, sources and notes (e.g. the sources of one event)."""
+
+    guid: str
+    name: str
+    codes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +123,7 @@ class Project:
     cases: tuple[Case, ...] = ()
     sources: tuple[Source, ...] = ()
     notes: tuple[Note, ...] = ()
+    sets: tuple[Set, ...] = ()
     origin: str = "focuson"
 
 

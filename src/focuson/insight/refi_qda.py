@@ -19,9 +19,10 @@ Conventions (``../shared/reference/participation.md`` section 4):
   and normalised, so references still match;
 * codes nest (``Code`` inside ``Code``), and each coding carries its coder (``creatingUser``).
 
-Import brings across users, the code tree, text variables and cases, text sources (by path or
-inline), selections with their codings, and notes; whatever it cannot (PDF, picture, audio and
-video sources, codings of a whole source, sets, links, graphs) is listed in words.
+Import brings across users, the code tree, text variables and cases (with the sources and
+selections that are theirs), text sources (by path or inline), selections with their codings,
+notes and sets; whatever it cannot (PDF, picture, audio and video sources, codings of a whole
+source, links, graphs) is listed in words.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from focuson.insight.refi_model import (
     Note,
     Project,
     Selection,
+    Set,
     Source,
     User,
     Variable,
@@ -63,6 +65,7 @@ __all__ = [
     "Note",
     "Project",
     "Selection",
+    "Set",
     "Source",
     "User",
     "Variable",
@@ -165,6 +168,8 @@ def project_xml(project: Project) -> str:
                 ET.SubElement(holder, f"{kinds.get(variable, 'Text')}Value").text = value
             for source_guid in case.sources:
                 ET.SubElement(element, "SourceRef", {"targetGUID": source_guid})
+            for selection_guid in case.selections:
+                ET.SubElement(element, "SelectionRef", {"targetGUID": selection_guid})
     if project.sources:
         sources = ET.SubElement(root, "Sources")
         for source in project.sources:
@@ -174,6 +179,17 @@ def project_xml(project: Project) -> str:
         for note in project.notes:
             element = ET.SubElement(notes, "Note", {"guid": note.guid, "name": note.name})
             ET.SubElement(element, "PlainTextContent").text = note.text
+    if project.sets:
+        sets = ET.SubElement(root, "Sets")
+        for group in project.sets:
+            element = ET.SubElement(sets, "Set", {"guid": group.guid, "name": group.name})
+            for tag, guids in (
+                ("MemberCode", group.codes),
+                ("MemberSource", group.sources),
+                ("MemberNote", group.notes),
+            ):
+                for guid in guids:
+                    ET.SubElement(element, tag, {"targetGUID": guid})
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")
 
@@ -294,7 +310,17 @@ def read_qdpx(data: bytes | str | Path, *, max_bytes: int = MAX_BYTES) -> Import
         Note(_guid(n.get("guid")), n.get("name", ""), text_of(n, f"note {n.get('name', '')!r}"))
         for n in root.findall(f"{_Q}Notes/{_Q}Note")
     )
-    for tag, label in (("Sets", "sets"), ("Links", "links"), ("Graphs", "graphs")):
+    sets = tuple(
+        Set(
+            _guid(e.get("guid")),
+            e.get("name", ""),
+            _refs(e, "MemberCode"),
+            _refs(e, "MemberSource"),
+            _refs(e, "MemberNote"),
+        )
+        for e in root.findall(f"{_Q}Sets/{_Q}Set")
+    )
+    for tag, label in (("Links", "links"), ("Graphs", "graphs")):
         extra = root.find(f"{_Q}{tag}")
         if extra is not None and len(extra):
             dropped.append(f"{len(extra)} {label}")
@@ -312,6 +338,7 @@ def read_qdpx(data: bytes | str | Path, *, max_bytes: int = MAX_BYTES) -> Import
         cases=cases,
         sources=tuple(sources),
         notes=notes,
+        sets=sets,
         origin=root.get("origin", ""),
     )
     return Imported(project, tuple(dropped))
@@ -414,6 +441,7 @@ def _case_from(element: ET.Element) -> Case:
         element.get("name", ""),
         tuple(values),
         _refs(element, "SourceRef"),
+        _refs(element, "SelectionRef"),
     )
 
 

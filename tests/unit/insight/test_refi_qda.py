@@ -15,6 +15,7 @@ from focuson.insight.refi_qda import (
     Note,
     Project,
     Selection,
+    Set,
     Source,
     User,
     Variable,
@@ -72,8 +73,13 @@ def _project():
     age = Variable(new_guid(), "Age band")
     ethnic = Variable(new_guid(), "Ethnic group (NHS)")
     case = Case(
-        new_guid(), "Participant 7", ((age.guid, "65-79"), (ethnic.guid, "H")), (sources[0].guid,)
+        new_guid(),
+        "Participant 7",
+        ((age.guid, "65-79"), (ethnic.guid, "H")),
+        (sources[0].guid,),
+        (sources[0].selections[0].guid,),  # the passage is Participant 7's words
     )
+    event = Set(new_guid(), "Brent listening event", sources=(sources[0].guid,))
     return Project(
         name="Listening in Brent",
         users=(coder_a, coder_b),
@@ -84,6 +90,7 @@ def _project():
         cases=(case,),
         sources=tuple(sources),
         notes=(memo,),
+        sets=(event,),
     )
 
 
@@ -190,8 +197,8 @@ def test_import_from_other_tools_normalises_guids_and_lists_what_it_dropped():
     assert imported.dropped == (
         "1 coding(s) of the whole source 'Interview 1'",
         "1 PDF source(s) (only text sources are brought across)",
-        "1 sets",
     )
+    assert [s.name for s in project.sets] == ["Brent"]
     # What was brought across exports again and validates.
     again = read_qdpx(write_qdpx(project, schema=SCHEMA))
     assert again.project == project and again.dropped == ()
