@@ -37,6 +37,9 @@ class Permission(enum.StrEnum):
     CREATE_PROJECT = "create_project"
     EDIT_PROJECT = "edit_project"
     EDIT_PROJECT_STEPS = "edit_project_steps"
+    #: Open's workspace: read a project's notes and transcripts, code them, write memos and
+    #: compare coders (raw words of residents: not for every reader of the project).
+    CODE_SOURCES = "code_sources"
     RECORD_DECISION = "record_decision"
     #: A project's Study: freeze or amend its plan, link the Study results run on it.
     EDIT_STUDY = "edit_study"
@@ -50,7 +53,9 @@ class Permission(enum.StrEnum):
 
 
 #: Permissions held inside a project only by its members when the role is a facilitator.
-MEMBER_SCOPED = frozenset({Permission.VIEW_PROJECT, Permission.EDIT_PROJECT_STEPS})
+MEMBER_SCOPED = frozenset(
+    {Permission.VIEW_PROJECT, Permission.EDIT_PROJECT_STEPS, Permission.CODE_SOURCES}
+)
 
 
 def role_permissions(user: Any) -> frozenset[Permission]:

@@ -39,7 +39,7 @@ FACILITATOR = Role(
         "Community partners: see and work inside only the projects they are members of "
         "(steps, notes); read the evidence."
     ),
-    _READ | {P.EDIT_PROJECT_STEPS},
+    _READ | {P.EDIT_PROJECT_STEPS, P.CODE_SOURCES},
 )
 ANALYST = Role(
     "analyst",
@@ -48,7 +48,7 @@ ANALYST = Role(
         "Brings Find, monitoring and Study results in, writes projects' Study plans, and reads "
         "everything."
     ),
-    _READ | {P.IMPORT_RESULTS, P.EDIT_STUDY},
+    _READ | {P.IMPORT_RESULTS, P.EDIT_STUDY, P.CODE_SOURCES},
 )
 PROGRAMME_LEAD = Role(
     "programme_lead",
@@ -63,6 +63,7 @@ PROGRAMME_LEAD = Role(
         P.CREATE_PROJECT,
         P.EDIT_PROJECT,
         P.EDIT_PROJECT_STEPS,
+        P.CODE_SOURCES,
         P.RECORD_DECISION,
         P.EDIT_STUDY,
         P.EDIT_MONTHLY_UPDATE,

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from focuson.web.insight.coding_actions import Erased, erase_passages
 from focuson.web.insight.models import AttendanceCount, Event, Participant
 
 
@@ -29,13 +30,16 @@ def record_tally(*, user: Any, event: Event, dimension: str, counts: dict[str, i
 
 
 @transaction.atomic
-def erase_participant(*, user: Any, participant: Participant) -> None:
-    """Erase one participant on their request: the row and its audit history both go.
+def erase_participant(*, user: Any, participant: Participant) -> Erased:
+    """Erase one participant on their request: the row, its audit history, and their words.
 
-    The audit trail would otherwise keep their attributes. The erasure itself is recorded on
-    the event's history (who, when), without anything about the person.
+    The audit trail would otherwise keep their attributes. Their coded passages go too
+    (:func:`coding_actions.erase_passages`: codings, memos on them, the words in the sources).
+    The erasure itself is recorded on the event's history (who, when), without anything about
+    the person. Returns what was removed, to tell the person who asked.
     """
     event = participant.event
+    erased = erase_passages(participant=participant)
     participant.history.all().delete()
     # Deleting writes one more history row (the row as it was): remove that one too.
     pk = participant.pk
@@ -44,3 +48,4 @@ def erase_participant(*, user: Any, participant: Participant) -> None:
     event._change_reason = "A participant was erased on request"
     event._history_user = user
     event.save()
+    return erased

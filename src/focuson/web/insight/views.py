@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,7 +42,21 @@ def open_step(request: HttpRequest, pk: int) -> HttpResponse:
     """The project's Open step: events, insights, and who was heard against who is affected."""
     project = _project(request, pk, Permission.VIEW_PROJECT)
     events = Event.objects.filter(project=project).select_related("borough")
-    insights = Insight.objects.filter(project=project).select_related("finding")
+    live_support = Q(
+        codings__deleted_at__isnull=True,
+        codings__source__deleted_at__isnull=True,
+        codings__source__event__deleted_at__isnull=True,
+    )
+    # Strength: distinct people and events behind the supporting excerpts (voices, not lines).
+    insights = (
+        Insight.objects.filter(project=project)
+        .select_related("finding")
+        .annotate(
+            n_excerpts=Count("codings", filter=live_support, distinct=True),
+            n_people=Count("codings__participant", filter=live_support, distinct=True),
+            n_events=Count("codings__source__event", filter=live_support, distinct=True),
+        )
+    )
     found = heard.who_was_heard(project)
     context = {
         "project": project,
@@ -54,6 +68,7 @@ def open_step(request: HttpRequest, pk: int) -> HttpResponse:
         "heard_table": heard.table(found.result) if found.result is not None else [],
         "not_yet_heard": heard.not_yet_heard(found.result) if found.result is not None else [],
         "can_edit": has_permission(request.user, Permission.EDIT_PROJECT_STEPS, project),
+        "can_code": has_permission(request.user, Permission.CODE_SOURCES, project),
         "today": timezone.localdate(),
         "finding_explained": insights.filter(
             finding_id=project.finding_id, relation=Insight.Relation.EXPLAINS
@@ -175,8 +190,24 @@ def participant_erase(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(request, live, Permission.EDIT_PROJECT_STEPS, pk=pk)
     event = person.event
     if request.method == "POST":
-        actions.erase_participant(user=request.user, participant=person)
-        messages.success(request, _("Participant erased, with their history."))
+        erased = actions.erase_participant(user=request.user, participant=person)
+        messages.success(
+            request,
+            _(
+                "Participant erased, with their history: %(codings)s coded passages, "
+                "%(memos)s memos on them, and their words in %(sources)s sources (blanked)."
+            )
+            % {"codings": erased.codings, "memos": erased.memos, "sources": erased.sources},
+        )
+        if erased.translations_to_review:
+            messages.warning(
+                request,
+                _(
+                    "%(n)s translations of those sources may still hold their words: "
+                    "check them and delete or correct them."
+                )
+                % {"n": erased.translations_to_review},
+            )
         return redirect("insight:participant_new", pk=event.pk)
     return render(
         request,
