@@ -173,3 +173,19 @@ def test_an_import_without_files_says_which_are_missing(client_as):
     assert errors["participants_votes"] == ["Choose the export's participants-votes.csv file."]
     assert errors["title"] == ["Give the round a title."]
     assert not StatementRound.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_too_large_is_refused_before_it_is_read(client_as, polis_folder, monkeypatch):
+    from focuson.web.statements import forms
+
+    monkeypatch.setattr(forms, "MAX_UPLOAD", 1000)
+    project = ProjectFactory()
+    client = client_as(project.owner)
+    response = client.post(
+        reverse("statements:import_polis", args=[project.pk]), _upload(polis_folder)
+    )
+    errors = response.context["form"].errors
+    assert errors["comments"][0].startswith("comments.csv is larger than 0.000")
+    assert "participants_votes" in errors
+    assert not StatementRound.objects.exists()

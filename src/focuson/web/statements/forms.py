@@ -28,6 +28,8 @@ class Radios(forms.RadioSelect):
         return f"{id_}_0" if index is None and id_ else super().id_for_label(id_, index)
 
 
+#: The largest Pol.is file taken (a conversation of 10,000 voters on 1,000 statements is ~20 MB).
+MAX_UPLOAD = 50 * 2**20
 #: "Prefer not to say" in a group choice (stored as ``Voter.prefers_not_to_say``).
 PREFER_NOT = "__prefer_not_to_say__"
 VOTES = [(str(v), label) for v, label in Choice.choices]
@@ -224,3 +226,18 @@ class PolisImportForm(NHSFormMixin, forms.Form):
         help_text=_("From the same export (one row per participant, one column per statement)."),
         error_messages={"required": _("Choose the export's participants-votes.csv file.")},
     )
+
+    def _small(self, name: str) -> Any:
+        upload = self.cleaned_data[name]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(
+                _("%(file)s is larger than %(mb)s MB: is it a Pol.is export's file?")
+                % {"file": upload.name, "mb": f"{MAX_UPLOAD / 2**20:g}"}
+            )
+        return upload
+
+    def clean_comments(self) -> Any:
+        return self._small("comments")
+
+    def clean_participants_votes(self) -> Any:
+        return self._small("participants_votes")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -43,7 +44,12 @@ def _round(request: HttpRequest, pk: int, permission: Permission) -> StatementRo
 def project_rounds(request: HttpRequest, project_id: int) -> HttpResponse:
     """A project's statement rounds."""
     project = _project(request, project_id, Permission.VIEW_PROJECT)
-    rounds = StatementRound.objects.filter(project=project)
+    rounds = StatementRound.objects.filter(project=project).annotate(
+        accepted=Count(
+            "statements", filter=Q(statements__status=Moderation.ACCEPTED), distinct=True
+        ),
+        voted=Count("voters", filter=Q(voters__votes__isnull=False), distinct=True),
+    )
     context = {
         "project": project,
         "rounds": rounds,
