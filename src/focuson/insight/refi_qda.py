@@ -69,6 +69,7 @@ __all__ = [
     "Source",
     "User",
     "Variable",
+    "codebook_xml",
     "new_guid",
     "project_xml",
     "read_qdpx",
@@ -78,6 +79,8 @@ __all__ = [
 ]
 
 NS = "urn:QDA-XML:project:1.0"
+#: The namespace of a codebook exchanged on its own (``.qdc``).
+NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 _Q = f"{{{NS}}}"
 #: The environment variable naming the reference folder that holds ``refi-qda/Project.xsd``.
 ENV_VAR = "FOCUSON_REFERENCE"
@@ -190,6 +193,28 @@ def project_xml(project: Project) -> str:
             ):
                 for guid in guids:
                     ET.SubElement(element, tag, {"targetGUID": guid})
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def codebook_xml(
+    codes: tuple[Code, ...], *, origin: str = "focuson", schema: Path | None = None
+) -> str:
+    """A codebook on its own (``.qdc``): ``<CodeBook xmlns="urn:QDA-XML:codebook:1.0">``.
+
+    Its ``Codes`` are those of a project's ``CodeBook`` (the same type in ``Project.xsd``), so
+    they are validated inside a project holding only them before the codebook is written.
+
+    Raises
+    ------
+    ValueError
+        Codes the schema refuses.
+    """
+    validate(project_xml(Project(name="codebook", codes=codes)), schema=schema)
+    root = ET.Element("CodeBook", {"xmlns": NS_CODEBOOK, "origin": origin})
+    holder = ET.SubElement(root, "Codes")
+    for code in codes:
+        _code_xml(holder, code)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")
 

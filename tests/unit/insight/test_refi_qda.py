@@ -4,6 +4,7 @@ import io
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pytest
 
@@ -261,3 +262,25 @@ def test_import_refuses_entities_and_archives_too_large_unpacked():
     big = _zip(**{"project.qde": FOREIGN, "sources__padding.txt": "0" * 100_000})
     with pytest.raises(ValueError, match="more than the 50,000 allowed"):
         read_qdpx(big, max_bytes=50_000)
+
+
+def test_codebook_alone_is_written_with_its_own_namespace_after_validation():
+    from focuson.insight.refi_qda import codebook_xml
+
+    project = _project()
+    xml = codebook_xml(project.codes, schema=SCHEMA)
+    root = ET.fromstring(xml)
+    assert root.tag == "{urn:QDA-XML:codebook:1.0}CodeBook"
+    names = [c.get("name") for c in root.iter("{urn:QDA-XML:codebook:1.0}Code")]
+    assert names == [c.name for c in _walk_codes(project.codes)]
+    bad = Code("not-a-guid", "Broken")
+    with pytest.raises(ValueError, match="does not match the REFI-QDA schema"):
+        codebook_xml((bad,), schema=SCHEMA)
+
+
+def _walk_codes(codes):
+    out = []
+    for code in codes:
+        out.append(code)
+        out.extend(_walk_codes(code.children))
+    return out

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from focuson.web.insight import release, report
+from focuson.web.insight import qda, release, report
 
 urlpatterns = [
     path("projects/<int:pk>/quotes/", release.quotes, name="quotes"),
@@ -14,4 +14,7 @@ urlpatterns = [
     path(
         "boroughs/<int:pk>/report/print/", report.borough_report_print, name="borough_report_print"
     ),
+    path("projects/<int:pk>/qda/", qda.qda, name="qda"),
+    path("projects/<int:pk>/qda/project.qdpx", qda.qdpx_export, name="qdpx_export"),
+    path("projects/<int:pk>/qda/codebook.qdc", qda.qdc_export, name="qdc_export"),
 ]
