@@ -201,6 +201,9 @@ def test_resident_scores_and_a_second_ballot_replaces_the_first():
     # The earlier scores are filled in; saving again replaces them.
     again = client.get(url)
     assert "your earlier scores are filled in" in again.text
+    # The criteria are asked in plain words.
+    assert "Could we tell whether it worked?" in again.text and "Do you support it?" in again.text
+    assert "Whether the Study step can measure it" not in again.text
     assert client.post(url, _scores(found, 5) | {"declared_group": ""}).status_code == 302
     assert Ballot.objects.count() == 1
     assert set(BallotScore.objects.values_list("score", flat=True)) == {5}

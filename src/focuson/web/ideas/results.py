@@ -204,7 +204,8 @@ def results(round: PrioritisationRound) -> dict[str, Any] | None:
     return {
         "breakdowns": breakdowns,
         "channels": [
-            (str(label), scored.channels.get(code, 0))
+            # A channel with 1-7 ballots is suppressed (NaN): said in words on the page.
+            (str(label), _number(scored.channels.get(code, 0)))
             for code, label in (
                 ("online", _("Online")),
                 ("in_person", _("In the room")),

@@ -229,6 +229,17 @@ def declared_group_choices(project: Any) -> tuple[Any, list[tuple[str, Any]]]:
     return bands.DIMENSION_LABELS[dimension], [("", bands.PREFER_NOT[1]), *named]
 
 
+#: The round's criteria asked in a resident's words (by key, ``actions.CRITERIA_LABELS``).
+RESIDENT_QUESTIONS = {
+    "gap": _("Would it help the people who miss out most?"),
+    "reach": _("Would it reach a lot of people?"),
+    "feasibility": _("Could it really be done?"),
+    "cost": _("How much would it cost? (5 if it would cost a lot)"),
+    "community_support": _("Would people in your community back it?"),
+    "measurable": _("Could we tell whether it worked?"),
+}
+
+
 class ResidentBallotForm(BallotForm):
     """A resident's own ballot (online, as a resident): the round's ideas scored, support said,
     and, if they wish, the group they belong to."""
@@ -236,6 +247,21 @@ class ResidentBallotForm(BallotForm):
     def __init__(self, *args: Any, round: Any, **kwargs: Any) -> None:
         super().__init__(*args, round=round, **kwargs)
         del self.fields["role"], self.fields["channel"]
+        # The same criteria and scale as every ballot, asked in plain words.
+        for idea in self.ideas:
+            for c in self.criteria:
+                field = self.fields[f"score_{idea.pk}_{c.pk}"]
+                field.label = RESIDENT_QUESTIONS.get(c.key, c.label)
+            self.fields[f"support_{idea.pk}"].label = _("Do you support it?")
+        self._bound_fields_cache.clear()
+        self.grid = [
+            (
+                idea,
+                [self[f"score_{idea.pk}_{c.pk}"] for c in self.criteria],
+                self[f"support_{idea.pk}"],
+            )
+            for idea in self.ideas
+        ]
         heading, choices = declared_group_choices(round.project)
         self.fields["declared_group"] = forms.ChoiceField(
             label=_("%(breakdown)s (optional)") % {"breakdown": heading},
