@@ -52,6 +52,11 @@ WALK_OBJECTS.update(
         "insight:report_print:pk": _project,
         "insight:release_new:pk": _coding,
         "insight:quote_withdraw:pk": _quote,
+        "insight:qda:pk": _project,
+        "insight:qdpx_export:pk": _project,
+        "insight:qdc_export:pk": _project,
+        "insight:retention:pk": _project,
+        "insight:event_purge:pk": _past_event,
         "insight:borough_report:pk": _borough,
         "insight:borough_report_print:pk": _borough,
     }

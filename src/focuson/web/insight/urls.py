@@ -1,6 +1,6 @@
 from django.urls import path
 
-from focuson.web.insight import analysis_views, coding_views, source_views, views
+from focuson.web.insight import analysis_views, coding_views, source_views, urls_release, views
 
 app_name = "insight"
 urlpatterns = [
@@ -34,4 +34,5 @@ urlpatterns = [
     path("insights/<int:pk>/support/", coding_views.insight_support, name="insight_support"),
     path("projects/<int:pk>/agreement/", analysis_views.agreement, name="agreement"),
     path("projects/<int:pk>/tables/", analysis_views.tables, name="tables"),
+    *urls_release.urlpatterns,
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from focuson.web.insight import qda, release, report
+from focuson.web.insight import qda, release, report, retention_views
 
 urlpatterns = [
     path("projects/<int:pk>/quotes/", release.quotes, name="quotes"),
@@ -17,4 +17,6 @@ urlpatterns = [
     path("projects/<int:pk>/qda/", qda.qda, name="qda"),
     path("projects/<int:pk>/qda/project.qdpx", qda.qdpx_export, name="qdpx_export"),
     path("projects/<int:pk>/qda/codebook.qdc", qda.qdc_export, name="qdc_export"),
+    path("projects/<int:pk>/retention/", retention_views.retention_list, name="retention"),
+    path("events/<int:pk>/purge/", retention_views.event_purge, name="event_purge"),
 ]
