@@ -35,7 +35,7 @@ kernel, stated lag, no small-sample correction, Wald z), robust to shocks the se
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -50,11 +50,11 @@ from focuson.study.its import (
     contrast,
     fit_model,
     ljung_box,
-    newey_west_lags,
     response,
 )
 from focuson.study.its_gap import Better, _orient
-from focuson.study.segments import POST, TSINCE, Coding, its_design
+from focuson.study.its_options import DesignOptions, ItsDesign, resolve
+from focuson.study.segments import POST, TSINCE, Coding
 
 FloatArray = NDArray[np.float64]
 
@@ -131,28 +131,17 @@ def _stack(
     *,
     n_pre: int,
     family: Family,
-    n_transition: int,
-    fourier_pairs: int,
-    first_month: int,
-    slope_change: bool,
+    design: ItsDesign,
     errors: Errors,
-    hac_lags: int | None,
-    coding: Coding,
 ) -> _Stacked:
     """Fit the series stacked, each membership column interacting with the segment terms."""
-    n_post = len(np.asarray(values[0])) - n_pre
-    base = its_design(
-        n_pre, n_post, n_transition=n_transition, fourier_pairs=fourier_pairs,
-        first_month=first_month, coding=coding,
-    )  # fmt: skip
-    if not slope_change:
-        base = np.delete(base, TSINCE, axis=1)
+    base = design.matrix(n_pre, len(np.asarray(values[0])) - n_pre)
     n, k = base.shape
     ys = [as_series(f"series {i + 1}", v, n) for i, v in enumerate(values)]
     ds = [as_series(f"denominator {i + 1}", d, n) for i, d in enumerate(denominators)]
     if len({d is None for d in ds}) > 1:
         raise ValueError("Give denominators for every series or for none.")
-    n_group = 4 if slope_change else 3
+    n_group = 4 if design.slope_change else 3
     n_series, n_terms = len(values), k + membership.shape[1] * n_group
     if n_series * n <= n_terms + 2:
         raise ValueError(f"{n} periods are too few for {n_series} series with {n_terms} terms.")
@@ -166,7 +155,7 @@ def _stack(
     )
     y = np.concatenate([v for v in ys if v is not None])
     den = None if ds[0] is None else np.concatenate([d for d in ds if d is not None])
-    lags = newey_west_lags(n) if hac_lags is None else hac_lags
+    lags = design.lags(n)
     resp, kwargs = response(y, den, family, errors)
     res = fit_model(
         resp, x, family=family, glm_kwargs=kwargs, errors=errors, hac_lags=lags,
@@ -202,14 +191,8 @@ def comparative_its(
     treated_denominator: ArrayLike | None = None,
     comparison_denominator: ArrayLike | None = None,
     family: Family = "gaussian",
-    n_transition: int = 0,
-    fourier_pairs: int = 0,
-    first_month: int = 1,
-    slope_change: bool = True,
-    errors: Errors = "hac",
-    hac_lags: int | None = None,
-    coding: Coding = "t-t0",
-    ljung_box_lags: int = 12,
+    design: ItsDesign | None = None,
+    **options: Unpack[DesignOptions],
 ) -> ComparativeFit:
     """Fit the treated and comparison series in one model; the effect is relative to comparison.
 
@@ -238,11 +221,11 @@ def comparative_its(
     >>> fit.effect.lower < 0.03 < fit.effect.upper
     True
     """
+    d = resolve(design, options)
+    errors, slope_change = d.stacked_errors("comparative_its()"), d.slope_change
     fit = _stack(
         [comparison, treated], [comparison_denominator, treated_denominator],
-        np.array([[0.0], [1.0]]), n_pre=n_pre, family=family, n_transition=n_transition,
-        fourier_pairs=fourier_pairs, first_month=first_month, slope_change=slope_change,
-        errors=errors, hac_lags=hac_lags, coding=coding,
+        np.array([[0.0], [1.0]]), n_pre=n_pre, family=family, design=d, errors=errors,
     )  # fmt: skip
     g_post, g_tsince = fit.k + POST, fit.k + TSINCE
     rows = np.flatnonzero((fit.x[:, POST] > 0) & (np.arange(len(fit.x)) >= fit.n))
@@ -256,11 +239,11 @@ def comparative_its(
     slope = None
     if slope_change:
         slope = coefficient("slope change relative to comparison", fit.res, g_tsince, family)
-    lb_lags, lb_p = ljung_box(fit.resid[1] - fit.resid[0], ljung_box_lags)
+    lb_lags, lb_p = ljung_box(fit.resid[1] - fit.resid[0], d.ljung_box_lags)
     return ComparativeFit(
         effect, rel, level, slope, family, _described(errors, fit.lags),
-        fit.lags if errors == "hac" else None, lb_lags, lb_p, n_pre, n_transition,
-        fit.n - n_pre, coding, fit.res,
+        fit.lags if errors == "hac" else None, lb_lags, lb_p, n_pre, d.n_transition,
+        fit.n - n_pre, d.coding, fit.res,
     )  # fmt: skip
 
 
@@ -274,14 +257,8 @@ def comparative_its_gap(
     better: Better,
     denominators: tuple[ArrayLike, ArrayLike, ArrayLike, ArrayLike] | None = None,
     family: Family = "gaussian",
-    n_transition: int = 0,
-    fourier_pairs: int = 0,
-    first_month: int = 1,
-    slope_change: bool = True,
-    errors: Errors = "hac",
-    hac_lags: int | None = None,
-    coding: Coding = "t-t0",
-    ljung_box_lags: int = 12,
+    design: ItsDesign | None = None,
+    **options: Unpack[DesignOptions],
 ) -> ComparativeGapFit:
     """The change in the treated area's gap beyond the comparison area's, as one estimand.
 
@@ -307,6 +284,8 @@ def comparative_its_gap(
     """
     # rows: comparison least, comparison most, treated least, treated most;
     # membership columns: treated, most, treated x most
+    d = resolve(design, options)
+    errors, slope_change = d.stacked_errors("comparative_its_gap()"), d.slope_change
     membership = np.array([[0.0, 0, 0], [0, 1, 0], [1, 0, 0], [1, 1, 1]])
     dens: list[ArrayLike | None] = [None] * 4
     if denominators is not None:
@@ -314,9 +293,7 @@ def comparative_its_gap(
         dens = [d_cl, d_cm, d_tl, d_tm]
     fit = _stack(
         [comparison_least, comparison_most, treated_least, treated_most], dens, membership,
-        n_pre=n_pre, family=family, n_transition=n_transition, fourier_pairs=fourier_pairs,
-        first_month=first_month, slope_change=slope_change, errors=errors, hac_lags=hac_lags,
-        coding=coding,
+        n_pre=n_pre, family=family, design=d, errors=errors,
     )  # fmt: skip
     n, k, ng = fit.n, fit.k, fit.n_group
     tr_post, tm_post = k + POST, k + 2 * ng + POST  # treated:post, treated:most:post
@@ -349,11 +326,11 @@ def comparative_its_gap(
         "least deprived": contrast("least deprived", fit.res, family, x1, x0, w_least),
     }
     r = fit.resid
-    lb_lags, lb_p = ljung_box((r[3] - r[2]) - (r[1] - r[0]), ljung_box_lags)
+    lb_lags, lb_p = ljung_box((r[3] - r[2]) - (r[1] - r[0]), d.ljung_box_lags)
     return ComparativeGapFit(
         gap, rel, baseline, level, slope, groups, family, _described(errors, fit.lags),
-        fit.lags if errors == "hac" else None, lb_lags, lb_p, n_pre, n_transition, n - n_pre,
-        coding, fit.res,
+        fit.lags if errors == "hac" else None, lb_lags, lb_p, n_pre, d.n_transition, n - n_pre,
+        d.coding, fit.res,
     )  # fmt: skip
 
 

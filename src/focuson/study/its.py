@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 import numpy as np
 import statsmodels.api as sm
@@ -53,12 +53,14 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.stats import norm
 from statsmodels.stats.diagnostic import acorr_ljungbox
 
-from focuson.study.segments import POST, TSINCE, Coding, its_design
+# Errors, SeriesErrors and newey_west_lags are re-exported: they were defined here first.
+from focuson.study.its_options import DesignOptions, Errors, ItsDesign, resolve
+from focuson.study.its_options import SeriesErrors as SeriesErrors
+from focuson.study.its_options import newey_west_lags as newey_west_lags
+from focuson.study.segments import POST, TSINCE, Coding
 
 FloatArray = NDArray[np.float64]
 Family = Literal["gaussian", "binomial", "poisson"]
-Errors = Literal["hac", "model"]
-SeriesErrors = Literal["hac", "model", "ar1"]
 Scale = Literal["absolute", "ratio", "odds_ratio"]
 
 
@@ -105,15 +107,6 @@ class ItsFit:
     fourier_pairs: int
     ar1_rho: float | None
     result: Any = field(repr=False, compare=False)
-
-
-def newey_west_lags(n: int) -> int:
-    """The Newey-West (1994) rule floor(4 (n / 100)^(2/9)): 3 for n = 48.
-
-    >>> newey_west_lags(48)
-    3
-    """
-    return math.floor(4 * (n / 100) ** (2 / 9))
 
 
 def response(
@@ -245,14 +238,8 @@ def its(
     n_pre: int,
     denominator: ArrayLike | None = None,
     family: Family = "gaussian",
-    n_transition: int = 0,
-    fourier_pairs: int = 0,
-    first_month: int = 1,
-    slope_change: bool = True,
-    errors: SeriesErrors = "hac",
-    hac_lags: int | None = None,
-    coding: Coding = "t-t0",
-    ljung_box_lags: int = 12,
+    design: ItsDesign | None = None,
+    **options: Unpack[DesignOptions],
 ) -> ItsFit:
     """Fit a single-group interrupted time series.
 
@@ -266,16 +253,13 @@ def its(
     denominator : array_like, optional
         People (or person-time) per period; required for ``binomial``.
     family : {"gaussian", "binomial", "poisson"}
-    n_transition : int
-        Periods left out between pre and post (they keep their place in time).
-    fourier_pairs, first_month : int
-        Seasonal sin/cos pairs and the calendar month of the first period.
-    slope_change : bool
-        Include ``tsince`` (level and slope change) or a level change only.
-    errors : {"hac", "model", "ar1"}
-    hac_lags : int, optional
-        Newey-West lag L; default :func:`newey_west_lags` of the number of periods.
-    coding : {"t-t0", "t-t0+1"}
+    design : ItsDesign, optional
+        Transition, seasonality, impact model, errors, time coding, Ljung-Box lags
+        (:class:`focuson.study.its_options.ItsDesign`; default its defaults).
+    **options
+        Any field of :class:`~focuson.study.its_options.ItsDesign` by keyword
+        (``n_transition``, ``fourier_pairs``, ``first_month``, ``slope_change``, ``errors``,
+        ``hac_lags``, ``coding``, ``ljung_box_lags``), over ``design``'s.
 
     Returns
     -------
@@ -290,24 +274,17 @@ def its(
     >>> 0.03 < fit.average_effect.estimate < 0.07, fit.level.scale
     (True, 'odds_ratio')
     """
+    d = resolve(design, options)
+    errors, slope_change = d.errors, d.slope_change
     n_post = len(np.asarray(values)) - n_pre
-    x = its_design(
-        n_pre,
-        n_post,
-        n_transition=n_transition,
-        fourier_pairs=fourier_pairs,
-        first_month=first_month,
-        coding=coding,
-    )
-    if not slope_change:
-        x = np.delete(x, TSINCE, axis=1)
+    x = d.matrix(n_pre, n_post)
     n = x.shape[0]
     y = as_series("values", values, n)
     den = as_series("denominator", denominator, n)
     assert y is not None
     if x.shape[0] <= x.shape[1] + 1:
         raise ValueError(f"{n} periods are too few for a model with {x.shape[1]} terms.")
-    lags = newey_west_lags(n) if hac_lags is None else hac_lags
+    lags = d.lags(n)
     rho: float | None = None
     if errors == "ar1":
         if family != "gaussian":
@@ -332,7 +309,7 @@ def its(
         resid = np.asarray(res.resid, dtype=float)
     else:
         resid = np.asarray(res.resid_pearson, dtype=float)
-    lb_lags, lb_p = ljung_box(resid, ljung_box_lags)
+    lb_lags, lb_p = ljung_box(resid, d.ljung_box_lags)
     described = {
         "hac": f"HAC (Newey-West, Bartlett, L = {lags}, z)",
         "model": "model",
@@ -350,10 +327,10 @@ def its(
         ljung_box_lags=lb_lags,
         ljung_box_p=lb_p,
         n_pre=n_pre,
-        n_transition=n_transition,
+        n_transition=d.n_transition,
         n_post=n_post,
-        coding=coding,
-        fourier_pairs=fourier_pairs,
+        coding=d.coding,
+        fourier_pairs=d.fourier_pairs,
         ar1_rho=rho,
         result=res,
     )

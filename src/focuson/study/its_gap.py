@@ -33,13 +33,12 @@ groups share and to autocorrelation; ``errors="model"`` is model-based.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from focuson.study.its import (
-    Errors,
     Family,
     ItsEffect,
     as_series,
@@ -47,10 +46,10 @@ from focuson.study.its import (
     contrast,
     fit_model,
     ljung_box,
-    newey_west_lags,
     response,
 )
-from focuson.study.segments import POST, TSINCE, Coding, its_design
+from focuson.study.its_options import DesignOptions, ItsDesign, resolve
+from focuson.study.segments import POST, TSINCE, Coding
 
 Better = Literal["higher", "lower"]
 
@@ -102,14 +101,8 @@ def its_gap(
     most_denominator: ArrayLike | None = None,
     least_denominator: ArrayLike | None = None,
     family: Family = "gaussian",
-    n_transition: int = 0,
-    fourier_pairs: int = 0,
-    first_month: int = 1,
-    slope_change: bool = True,
-    errors: Errors = "hac",
-    hac_lags: int | None = None,
-    coding: Coding = "t-t0",
-    ljung_box_lags: int = 12,
+    design: ItsDesign | None = None,
+    **options: Unpack[DesignOptions],
 ) -> GapFit:
     """Fit the two groups' series in one model; the gap effect is one term with its own CI.
 
@@ -123,7 +116,8 @@ def its_gap(
     most_denominator, least_denominator : array_like, optional
         Denominators per period (required for binomial).
 
-    The other parameters are those of :func:`focuson.study.its.its`.
+    The other parameters are those of :func:`focuson.study.its.its` (``design`` and its
+    fields by keyword; ``errors`` "hac" or "model").
 
     Examples
     --------
@@ -137,17 +131,10 @@ def its_gap(
     >>> fit.gap.upper < 0  # widened: the verdict says Worsened
     True
     """
+    d = resolve(design, options)
+    errors, slope_change = d.stacked_errors("its_gap()"), d.slope_change
     n_post = len(np.asarray(most)) - n_pre
-    base = its_design(
-        n_pre,
-        n_post,
-        n_transition=n_transition,
-        fourier_pairs=fourier_pairs,
-        first_month=first_month,
-        coding=coding,
-    )
-    if not slope_change:
-        base = np.delete(base, TSINCE, axis=1)
+    base = d.matrix(n_pre, n_post)
     n, k = base.shape
     ym, yl = as_series("most", most, n), as_series("least", least, n)
     dm = as_series("most_denominator", most_denominator, n)
@@ -167,7 +154,7 @@ def its_gap(
     g_post, g_tsince = k + POST, k + TSINCE
     y = np.concatenate([yl, ym])
     den = None if dm is None or dl is None else np.concatenate([dl, dm])
-    lags = newey_west_lags(n) if hac_lags is None else hac_lags
+    lags = d.lags(n)
     resp, kwargs = response(y, den, family, errors)
     time = np.concatenate([np.arange(n), np.arange(n)])
     res = fit_model(
@@ -213,7 +200,7 @@ def its_gap(
         "least deprived": contrast("least deprived", res, family, x1, x0, w_least),
     }
     resid = np.asarray(res.resid if family == "gaussian" else res.resid_pearson, dtype=float)
-    lb_lags, lb_p = ljung_box(resid[n:] - resid[:n], ljung_box_lags)
+    lb_lags, lb_p = ljung_box(resid[n:] - resid[:n], d.ljung_box_lags)
     return GapFit(
         gap=gap,
         baseline_gap=baseline,
@@ -226,8 +213,8 @@ def its_gap(
         ljung_box_lags=lb_lags,
         ljung_box_p=lb_p,
         n_pre=n_pre,
-        n_transition=n_transition,
+        n_transition=d.n_transition,
         n_post=n_post,
-        coding=coding,
+        coding=d.coding,
         result=res,
     )

@@ -342,3 +342,33 @@ def test_short_noisy_series_the_estimate_is_unbiased_its_spread_is_the_pre_trend
     assert np.corrcoef(est - naive, -trend)[0, 1] > 0.99
     # Newey-West with L = 2 on 18 points is anti-conservative; model-based errors hold.
     assert hac_covers.mean() < 0.87 < model_covers.mean()
+
+
+def test_one_design_value_serves_every_its_fit() -> None:
+    from focuson.study.comparative_its import comparative_its
+    from focuson.study.its_many import its_gap_many, its_many
+    from focuson.study.its_options import ItsDesign
+
+    rng = np.random.default_rng(11)
+    y = seasonal_series(rng, level=2.0, slope=0.1)
+    other = seasonal_series(rng, level=0.0, slope=0.0)
+    design = ItsDesign(fourier_pairs=2, first_month=4, hac_lags=3, coding="t-t0+1")
+    by_keywords = its(y, n_pre=36, fourier_pairs=2, first_month=4, hac_lags=3, coding="t-t0+1")
+    by_design = its(y, n_pre=36, design=design)
+    assert by_design.level == by_keywords.level and by_design.coding == "t-t0+1"
+    # A keyword puts itself over the design's field.
+    assert its(y, n_pre=36, design=design, hac_lags=5).hac_lags == 5
+    many = its_many(np.vstack([y, other]), n_pre=36, design=design)
+    assert many.level[0] == pytest.approx(by_design.level.estimate, rel=1e-9)
+    gap = its_gap(other, y, n_pre=36, better="higher", design=design)
+    many_gap = its_gap_many(other[None], y[None], n_pre=36, better="higher", design=design)
+    assert many_gap.level[0] == pytest.approx(gap.gap_level.estimate, rel=1e-9)
+    assert comparative_its(y, other, n_pre=36, design=design).coding == "t-t0+1"
+    # AR(1) errors are the single-group fit's alone: the stacked fits say so.
+    for fit in (
+        lambda: its_gap(other, y, n_pre=36, better="higher", design=design, errors="ar1"),
+        lambda: its_many(y[None], n_pre=36, errors="ar1"),
+        lambda: comparative_its(y, other, n_pre=36, errors="ar1"),
+    ):
+        with pytest.raises(ValueError, match='errors="ar1" is for the single-group its'):
+            fit()
