@@ -82,7 +82,7 @@ def test_the_test_begins_with_the_transition_when_the_plan_has_one(plan_text):
     )
     plan = read_plan_text(with_transition)
     assert plan.windows.transition is not None
-    assert heard.test_began(plan) == datetime(2024, 4, 1, tzinfo=UTC)
+    assert heard.intervention_began(plan) == datetime(2024, 4, 1, tzinfo=UTC)
     project = ProjectFactory()
     inside = _recorded(InsightFactory(project=project), datetime(2024, 4, 2, tzinfo=UTC))
     assert list(heard.heard_since(project, plan)) == [inside]

@@ -19,7 +19,7 @@ from focuson.study.plan import Plan
 from focuson.web.insight.models import Insight
 
 
-def test_began(plan: Plan) -> datetime:
+def intervention_began(plan: Plan) -> datetime:
     """The first moment of the intervention (UTC): the transition's start, else the post's.
 
     Examples
@@ -32,7 +32,7 @@ def test_began(plan: Plan) -> datetime:
     ... windows: {pre: {start: 2023-01, end: 2023-12}, transition: {start: 2024-01, end: 2024-02},
     ...           post: {start: 2024-03, end: 2024-12}}
     ... ''')
-    >>> test_began(plan).isoformat()
+    >>> intervention_began(plan).isoformat()
     '2024-01-01T00:00:00+00:00'
     """
     windows = plan.windows
@@ -51,10 +51,10 @@ class HeardType:
 
 
 def heard_since(project: Any, plan: Plan) -> QuerySet[Insight]:
-    """The project's insights (not deleted) recorded on or after :func:`test_began`."""
-    return Insight.objects.filter(project=project, created__gte=test_began(plan)).select_related(
-        "finding"
-    )
+    """The project's insights (not deleted) recorded on or after :func:`intervention_began`."""
+    return Insight.objects.filter(
+        project=project, created__gte=intervention_began(plan)
+    ).select_related("finding")
 
 
 def by_type(insights: QuerySet[Insight]) -> list[HeardType]:

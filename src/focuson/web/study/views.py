@@ -54,7 +54,7 @@ def study(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plans.describe(record.current.plan),
             "versions": plans.versions(found.record),
             "decisions": found.decisions.select_related("decision__decided_by", "run"),
-            "heard_since": heard.test_began(record.current.plan),
+            "heard_since": heard.intervention_began(record.current.plan),
             "heard": heard.by_type(heard.heard_since(project, record.current.plan)),
         }
         run = found.live_run
