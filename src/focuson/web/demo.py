@@ -116,6 +116,7 @@ def seed_demo(results: Path, *, say: Callable[[str], None] = print) -> DemoSeed:
         lead=users["programme_lead"],
         say=say,
     )
+    _seed_steps(projects, study, users, say=say)
     return DemoSeed(
         run_id=outcome.run.pk,
         run_created=outcome.created,
@@ -127,6 +128,34 @@ def seed_demo(results: Path, *, say: Callable[[str], None] = print) -> DemoSeed:
         accounts_file=folder / ACCOUNTS_FILE,
         study=study,
     )
+
+
+def _seed_steps(
+    projects: list[tuple[Any, bool]],
+    study: Any,
+    users: dict[str, Any],
+    *,
+    say: Callable[[str], None],
+) -> None:
+    """After the Study: Open on every example project (``focuson.web.insight.demo``), and a
+    statement round, Co-create and Unite on the first (``statements.demo``, ``ideas.demo``)."""
+    from focuson.web.ideas.demo import seed_cocreate
+    from focuson.web.insight.demo import seed_open
+    from focuson.web.programme.models import Project
+    from focuson.web.statements.demo import seed_statements
+
+    examples = [project for project, _created in projects]
+    if study is not None:
+        examples.append(Project.objects.get(pk=study.project_id))
+    lead, facilitator = users["programme_lead"], users["facilitator"]
+    for index, project in enumerate(examples):
+        seed_open(
+            project, lead=lead, analyst=users["analyst"], facilitator=facilitator, index=index,
+            say=say,
+        )  # fmt: skip
+    if examples:
+        seed_statements(examples[0], lead=lead, facilitator=facilitator, say=say)
+        seed_cocreate(examples[0], lead=lead, facilitator=facilitator, say=say)
 
 
 def _accounts(path: Path) -> tuple[DemoAccount, ...]:
