@@ -9,7 +9,8 @@ A span is widened to whole characters as a reader sees them (:func:`snap`): a Be
 vowel sign, an Arabic vowel mark, a combining accent or an emoji's skin tone is never cut from
 the letter or emoji it belongs to. This is an approximation of Unicode grapheme clusters
 (UAX #29) that needs no extra package: combining marks, joiners, variation selectors, emoji
-modifiers and the character after a zero-width joiner stay with what precedes them.
+modifiers, and the character after a zero-width joiner or a virama (an Indic conjunct) stay
+with what precedes them.
 """
 
 from __future__ import annotations
@@ -45,11 +46,17 @@ def snap(text: str, start: int, end: int) -> tuple[int, int]:
     >>> snap("a\U0001f44b\U0001f3fdb", 1, 2)  # waving hand, medium skin tone
     (1, 3)
     """
-    while start > 0 and start < len(text) and _extends(text[start]):
+    while start > 0 and start < len(text) and (_extends(text[start]) or _joins(text[start - 1])):
         start -= 1
-    while end < len(text) and (_extends(text[end]) or (end > 0 and text[end - 1] == _ZWJ)):
+    while end < len(text) and (_extends(text[end]) or (end > 0 and _joins(text[end - 1]))):
         end += 1
     return start, end
+
+
+def _joins(char: str) -> bool:
+    """Whether ``char`` binds the next character to it: a zero-width joiner, or a virama
+    (Bengali hasant, Tamil pulli...), which makes a conjunct of the consonants either side."""
+    return char == _ZWJ or unicodedata.combining(char) == 9
 
 
 def check_span(text: str, start: int, end: int) -> tuple[int, int]:
