@@ -11,8 +11,10 @@ from django.urls import reverse
 from tests.web.factories.ideas_ballot import BallotFactory
 from tests.web.factories.ideas_idea import IdeaFactory
 from tests.web.factories.ideas_round import PrioritisationRoundFactory
+from tests.web.factories.ideas_session import CoCreationSessionFactory
+from tests.web.factories.insight_insight import InsightFactory
 
-from focuson.web.ideas import actions
+from focuson.web.ideas import actions, session_actions
 
 
 @pytest.mark.django_db
@@ -85,3 +87,23 @@ def test_exports_refuse_outsiders_and_posts(client_as):
         assert outsider.get(url).status_code == 404, url
         assert outsider.post(url).status_code == 404, url
         assert viewer.post(url).status_code == 405, url
+
+
+@pytest.mark.django_db
+def test_ideas_export_says_the_session_links_and_comments_counted(client_as):
+    session = CoCreationSessionFactory()
+    idea = session_actions.add_resident_idea(
+        session=session, fields={"title": "Creche at the clinic", "summary": "While mums are seen."}
+    )
+    insight = InsightFactory(project=session.project)
+    idea.insights.set([insight])
+    for stance in (1, 1, -1):
+        session_actions.add_comment(
+            user=None, idea=idea, text="x", stance=stance, session=session, participant="h" * 64
+        )
+    rows = client_as("viewer").get(reverse("ideas:ideas_json", args=[session.project.pk])).json()
+    [row] = rows["rows"]
+    assert row["session"] == session.title and row["insights"] == str(insight.pk)
+    assert row["contributors"] == "a resident (resident)"
+    assert (row["comments_for"], row["comments_neutral"], row["comments_against"]) == (2, 0, 1)
+    assert "h" * 64 not in str(rows)

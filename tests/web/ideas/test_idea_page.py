@@ -10,6 +10,7 @@ from tests.web.factories.ideas_ballot import BallotFactory
 from tests.web.factories.ideas_comment import IdeaCommentFactory
 from tests.web.factories.ideas_idea import IdeaFactory
 from tests.web.factories.ideas_round import PrioritisationRoundFactory
+from tests.web.factories.ideas_session import CoCreationSessionFactory
 from tests.web.factories.insight_insight import InsightFactory
 from tests.web.factories.project import ProjectFactory
 
@@ -155,3 +156,25 @@ def test_facilitator_outsider_gets_404_on_an_idea_and_its_comments(client_as):
     url = reverse("ideas:idea_comment", args=[idea.pk])
     assert client.post(url, {"stance": "1", "text": "x"}).status_code == 404
     assert not IdeaComment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_api_gives_an_idea_as_its_page_shows_it_and_a_projects_sessions(client_as):
+    finding = FindingFactory(excess=120.0, denominator=2000.0)
+    project = ProjectFactory(finding=finding)
+    session = CoCreationSessionFactory(project=project)
+    idea = IdeaFactory(project=project, gap_effect=0.2, gap_reach=0.5, session=session)
+    idea.findings.set([finding])
+    IdeaCommentFactory(idea=idea, stance=-1, text="Too far.")
+    client = client_as("viewer")
+    body = client.get(f"/api/ideas/ideas/{idea.pk}").json()
+    assert body["session_id"] == session.pk and body["finding_ids"] == [finding.pk]
+    assert [(c["stance"]["code"], c["text"]) for c in body["comments"]] == [("-1", "Too far.")]
+    [gap] = body["expected_gap_narrowing"]
+    assert (gap["people_fewer"], gap["share_closed"]) == (12.0, 0.1)
+    assert gap["gap_before"] == 0.06 and round(gap["gap_after"], 4) == 0.054
+    listing = client.get(f"/api/ideas/projects/{project.pk}").json()
+    assert [(s["id"], s["code"], s["accepting"], s["idea_ids"]) for s in listing["sessions"]] == [
+        (session.pk, session.code, True, [idea.pk])
+    ]
+    assert client_as("facilitator").get(f"/api/ideas/ideas/{idea.pk}").status_code == 404

@@ -21,7 +21,8 @@ from focuson.web.programme.models import Project
 
 IDEA_COLUMNS = (
     "id", "title", "summary", "groups", "how_it_works", "cost_band", "risks", "status",
-    "parked_reason", "builds_on", "contributors",
+    "parked_reason", "builds_on", "contributors", "session", "insights", "findings",
+    "comments_for", "comments_neutral", "comments_against",
 )  # fmt: skip
 RESULT_COLUMNS = (
     "round_id", "measure", "dimension", "group", "idea_id", "idea", "voters", "score",
@@ -59,7 +60,11 @@ def _json(name: str, rows: Iterable[dict[str, Any]]) -> JsonResponse:
 
 
 def _idea_rows(project: Project) -> list[dict[str, Any]]:
-    ideas = Idea.objects.filter(project=project).prefetch_related("builds_on", "contributors")
+    ideas = (
+        Idea.objects.filter(project=project)
+        .select_related("session")
+        .prefetch_related("builds_on", "contributors", "insights", "findings", "comments")
+    )
     return [
         {
             "id": i.pk,
@@ -72,7 +77,17 @@ def _idea_rows(project: Project) -> list[dict[str, Any]]:
             "status": i.status,
             "parked_reason": i.parked_reason,
             "builds_on": ";".join(str(b.pk) for b in i.builds_on.all()),
-            "contributors": ";".join(f"{c.name} ({c.role})" for c in i.contributors.all()),
+            "contributors": ";".join(
+                f"{c.name or 'a resident'} ({c.role})" for c in i.contributors.all()
+            ),
+            "session": i.session.title if i.session else "",
+            "insights": ";".join(str(x.pk) for x in i.insights.all()),
+            "findings": ";".join(str(x.pk) for x in i.findings.all()),
+            # Comments counted by stance (their words stay on the idea's page).
+            **{
+                f"comments_{name}": sum(1 for c in i.comments.all() if c.stance == stance)
+                for name, stance in (("for", 1), ("neutral", 0), ("against", -1))
+            },
         }
         for i in ideas
     ]

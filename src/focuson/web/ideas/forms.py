@@ -12,6 +12,7 @@ from focuson.web.core.forms import NHSFormMixin
 from focuson.web.evidence.models import Finding
 from focuson.web.ideas.models import (
     Channel,
+    CoCreationSession,
     Idea,
     IdeaStatus,
     PrioritisationRound,
@@ -87,7 +88,7 @@ class IdeaForm(NHSFormMixin, forms.ModelForm):
         model = Idea
         fields = [
             "title", "summary", "groups", "how_it_works", "cost_band", "risks", "status",
-            "gap_effect_source",
+            "session", "gap_effect_source",
         ]  # fmt: skip
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
@@ -98,6 +99,7 @@ class IdeaForm(NHSFormMixin, forms.ModelForm):
             "summary": _("In plain language, as a resident would say it."),
             "groups": _("The people it is for, e.g. 'Somali women over 50 in Brent'."),
             "gap_effect_source": _("A published study, a pilot, or a judgement: say which."),
+            "session": _("The co-creation session it came from, given on paper or in the room."),
         }
         error_messages = {
             "title": {"required": _("Give the idea a title.")},
@@ -112,6 +114,8 @@ class IdeaForm(NHSFormMixin, forms.ModelForm):
             self.fields["builds_on"].initial = list(self.instance.builds_on.all())
         self.fields["builds_on"].queryset = others
         self.fields["insights"].queryset = Insight.objects.filter(project=project)
+        self.fields["session"].queryset = CoCreationSession.objects.filter(project=project)
+        self.fields["session"].empty_label = str(_("Not made in a session"))
         self.fields["findings"].queryset = project_findings(project, self.instance)
         if self.instance.pk:
             self.fields["insights"].initial = list(self.instance.insights.all())

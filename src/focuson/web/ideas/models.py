@@ -154,8 +154,9 @@ class IdeaContributor(models.Model):
         verbose_name = _("idea contributor")
 
     def __str__(self) -> str:
-        name = self.name or _("A resident")
-        return f"{name} ({self.get_role_display()})"
+        if not self.name:
+            return str(_("A resident"))
+        return f"{self.name} ({self.get_role_display()})"
 
 
 class PrioritisationRound(models.Model):
