@@ -179,8 +179,9 @@ def representative_statements(
                     "group": stats.groups[g],
                     "statement": int(i),
                     "side": "agree" if agree else "disagree",
-                    "n_success": int((votes.agree if agree else votes.disagree)[g, i]),
-                    "n_trials": int(votes.seen[g, i]),
+                    # Published counts: floats, NaN where suppressed (1-7), never cast to int.
+                    "n_success": float((votes.agree if agree else votes.disagree)[g, i]),
+                    "n_trials": float(votes.seen[g, i]),
                     "p_success": float((stats.pa if agree else stats.pd)[g, i]),
                     "p_test": float((stats.pat if agree else stats.pdt)[g, i]),
                     "repness": float((stats.ra if agree else stats.rd)[g, i]),
