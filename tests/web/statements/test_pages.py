@@ -193,3 +193,23 @@ def test_the_project_page_links_to_its_statement_rounds_and_the_api_lists_them(
         headers={"authorization": f"Bearer {outsider.plain}"},
     )
     assert refused.status_code == 404
+
+
+@pytest.mark.django_db
+def test_results_of_a_small_round_say_why_nothing_is_shown_by_group(client_as):
+    found = StatementRoundFactory()
+    VoterFactory(round=found, group="White")
+    VoterFactory(round=found, value=-1)
+    client = client_as(found.project.owner)
+    url = reverse("statements:results", args=[found.pk])
+    page = client.get(url)
+    assert "2 people voted" in page.text
+    assert "Not enough votes yet to find opinion groups" in page.text
+    assert "No declared group has enough voters to be shown yet" in page.text
+    # The exports then carry no row at all (nothing is disclosed).
+    assert client.get(reverse("statements:results_json", args=[found.pk])).json() == {"rows": []}
+    empty = StatementRoundFactory()
+    assert (
+        "Nobody has voted yet."
+        in client_as(empty.project.owner).get(reverse("statements:results", args=[empty.pk])).text
+    )

@@ -202,3 +202,23 @@ def test_a_paper_voter_and_an_online_voter_count_the_same(client, client_as):
     assert [c.agree for line in declared[0].lines for c in line.cells] == [
         c.agree for line in declared[1].lines for c in line.cells
     ]
+
+
+@pytest.mark.django_db
+def test_results_show_declared_groups_when_a_side_of_a_group_has_1_to_7_votes(client_as):
+    # 8 + 1 White voters and 8 Asian: on the second statement one White voter disagrees, a count
+    # the library leaves blank; the page shows both groups and never that blank share.
+    found = StatementRoundFactory(statements=("One", "Two", "Three"))
+    one, two, three = found.statements.all()
+    for _ in range(8):
+        VoterFactory(round=found, group="White", votes={one.pk: 1, two.pk: 1, three.pk: -1})
+        VoterFactory(
+            round=found, group="Asian or Asian British", votes={one.pk: -1, two.pk: -1, three.pk: 1}
+        )
+    VoterFactory(round=found, group="White", votes={one.pk: 1, two.pk: -1})
+    page = client_as(found.project.owner).get(reverse("statements:results", args=[found.pk]))
+    declared = next(a for a in page.context["results"]["analyses"] if a.kind == "declared")
+    assert not declared.problem
+    assert [name for name, _size in declared.groups] == ["Asian or Asian British", "White"]
+    assert all(r.share == r.share for _name, reps in declared.representative for r in reps)
+    assert "about 10 people" in page.text

@@ -168,6 +168,8 @@ def _analysis(kind: str, heading: str, matrix: Matrix, found: RoundResult) -> An
                         ratio=float(r["repness"]),
                     )
                     for r in chosen.to_dict("records")
+                    # A share the library left blank (1-7 votes on that side) is not shown.
+                    if not math.isnan(float(r["p_success"]))
                 ],
             )
         )
@@ -191,7 +193,10 @@ def library_rounds(matrix: Matrix, *, seed: int = 0) -> dict[str, RoundResult | 
     out: dict[str, RoundResult | str] = {}
     try:
         out["opinion"] = statement_round(matrix.votes, shown=matrix.shown, seed=seed)
-    except ValueError:
+    except ValueError as error:
+        # Only the library's refusals are said in words; any other error is a bug to see.
+        if not str(error).startswith("opinion groups:"):
+            raise
         out["opinion"] = _(
             "Not enough votes yet to find opinion groups: at least three people need to have "
             "voted on seven statements (or on all of them) and voted differently."
@@ -201,7 +206,9 @@ def library_rounds(matrix: Matrix, *, seed: int = 0) -> dict[str, RoundResult | 
     else:
         try:
             out["declared"] = statement_round(matrix.votes, matrix.groups, shown=matrix.shown)
-        except ValueError:
+        except ValueError as error:
+            if not str(error).startswith("groups: no declared group"):
+                raise
             out["declared"] = _(
                 "No declared group has enough voters to be shown yet (groups of 1 to 7 are not "
                 "shown, so that nobody can be recognised); wait until more have voted."
