@@ -95,6 +95,9 @@ def test_a_suppressed_month_of_the_unit_gives_no_verdict_and_says_so(tmp_path):
         "never filled in.",
     )
     assert list(run.effects["estimand"]) == ["gap", "baseline_gap", "group", "group"]
+    # Checks that could not be made are "not done", never "fail".
+    checks = pd.read_parquet(tmp_path / "study" / "checks.parquet").set_index("check")
+    assert checks.loc["pre_trend", "status"] == "not applicable"
 
 
 def test_a_unit_missing_from_the_breakdown_names_the_groups_there(tmp_path):
