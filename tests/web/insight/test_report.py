@@ -104,6 +104,8 @@ def test_borough_report_shows_only_projects_the_reader_may_see(client_as, role_u
     assert "Only members may read this" not in page.text and escape(hidden.title) not in page.text
     lead = client_as("programme_lead").get(reverse("insight:borough_report", args=[borough.pk]))
     assert "Only members may read this" in lead.text
+    own = client_as(facilitator).get(reverse("insight:report", args=[project.pk]))
+    assert reverse("insight:borough_report", args=[borough.pk]) in own.text
     printed = client_as("viewer").get(reverse("insight:borough_report_print", args=[borough.pk]))
     assert printed.status_code == 200 and "Buses stop before" in printed.text
 

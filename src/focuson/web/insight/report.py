@@ -89,8 +89,10 @@ def _report_context(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @requires(Permission.VIEW_PROJECT)
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    """A project's community insight report."""
-    return render(request, "insight/report/report.html", _report_context(request, pk))
+    """A project's community insight report (with links to its boroughs' reports)."""
+    context = _report_context(request, pk)
+    context["boroughs"] = context["project"].boroughs.all()
+    return render(request, "insight/report/report.html", context)
 
 
 @requires(Permission.VIEW_PROJECT)
