@@ -117,7 +117,9 @@ def its_checks(
     if fit is not None:
         rows.append(_pre_trend(fit, n_pre, units, multiplier))
     else:
-        rows.append(_check("pre_trend", "not applicable", "Not checked: the series was not fitted."))
+        rows.append(
+            _check("pre_trend", "not applicable", "Not checked: the series was not fitted.")
+        )
     lb = [("overall", fit.ljung_box_p, fit.ljung_box_lags)] if fit is not None else []
     if gap_fit is not None:
         lb.append(("gap", gap_fit.ljung_box_p, gap_fit.ljung_box_lags))
