@@ -5,6 +5,7 @@ offset, in Bengali, Arabic and text with emoji and combining marks."""
 from __future__ import annotations
 
 import io
+import uuid
 import zipfile
 
 import pytest
@@ -27,9 +28,17 @@ from focuson.web.insight.qda_export import export_project
 TEXTS = {
     "bn": "আমার নাম রহিমা। ক্লিনিকে যেতে বাস নেই, সন্ধ্যায় কেউ নেই।",
     "ar": "لا توجد حافلة إلى العيادة بعد السادسة مساءً.",
+    "so": "Baska ma yimaado ka dib lixda fiidnimo, sidaas darteed ma tago.",
+    "ta": "மாலை ஆறு மணிக்குப் பிறகு பேருந்து வருவதில்லை.",
     "en": "Emoji 👩🏽‍⚕️ and e\u0301 combining: the bus 🚌 never comes.",
 }
-PASSAGES = {"bn": "বাস নেই", "ar": "حافلة", "en": "the bus 🚌 never comes"}
+PASSAGES = {
+    "bn": "বাস নেই",
+    "ar": "حافلة",
+    "so": "Baska ma yimaado",
+    "ta": "பேருந்து வருவதில்லை",
+    "en": "the bus 🚌 never comes",
+}
 
 
 def _project():
@@ -132,7 +141,7 @@ def test_export_validates_and_carries_every_part(client_as):
     back = read_qdpx(response.content)
     assert back.dropped == ()
     p = back.project
-    assert len(p.users) == 2 and len(p.sources) == 3 and len(p.sets) == 1
+    assert len(p.users) == 2 and len(p.sources) == len(TEXTS) and len(p.sets) == 1
     assert {c.name for c in p.cases} == set(Participant.objects.values_list("pseudonym", flat=True))
     for source in p.sources:
         language = source.name.split()[0]
@@ -140,7 +149,7 @@ def test_export_validates_and_carries_every_part(client_as):
         assert source.text[sel.start : sel.end] == PASSAGES[language]
         assert len(sel.codings) == 2 and len({c.user for c in sel.codings}) == 2
     rahima = next(c for c in p.cases if c.selections)
-    assert len(rahima.selections) == 3 and ("65-79" in dict(rahima.values).values())
+    assert len(rahima.selections) == len(TEXTS) and ("65-79" in dict(rahima.values).values())
     codebook = client.get(reverse("insight:qdc_export", args=[project.pk]))
     assert codebook.status_code == 200
     assert b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"' in codebook.content
@@ -160,9 +169,9 @@ def test_round_trip_keeps_every_code_coding_and_offset(client_as):
     assert response.status_code == 200, response.text
     assert "Everything in the file was brought across" not in response.text  # sets are said
     assert "1 set(s)" in response.text
-    assert Source.objects.filter(event=target).count() == 3
-    assert Coding.objects.filter(source__event=target).count() == 6
-    assert Memo.objects.filter(project=copy).count() == 7
+    assert Source.objects.filter(event=target).count() == len(TEXTS)
+    assert Coding.objects.filter(source__event=target).count() == 2 * len(TEXTS)
+    assert Memo.objects.filter(project=copy).count() == 1 + 2 * len(TEXTS)
     assert _shape(copy) == _shape(project)
     # Codings keep their offsets into the imported text, in code points.
     for coding in Coding.objects.filter(source__event=target):
@@ -197,3 +206,101 @@ def test_readers_and_outsiders_get_404(client_as, name):
     project = ProjectFactory()
     for role in ("viewer", "facilitator"):
         assert client_as(role).get(reverse(f"insight:{name}", args=[project.pk])).status_code == 404
+
+
+G = {k: str(uuid.uuid4()).upper() for k in "UCDSXYNKVWM"}
+FOREIGN = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="From NVivo" origin="NVivo 14">
+  <Users><User guid="{{{G["U"]}}}" name="Analyst at a university"/></Users>
+  <CodeBook><Codes>
+    <Code guid="{G["C"]}" name="Access" isCodable="true" color="#ff0000">
+      <Code guid="{G["D"]}" name="Transport" isCodable="true"/>
+    </Code>
+  </Codes></CodeBook>
+  <Variables>
+    <Variable guid="{G["V"]}" name="Age band" typeOfVariable="Text"/>
+    <Variable guid="{G["W"]}" name="Occupation" typeOfVariable="Text"/>
+  </Variables>
+  <Cases>
+    <Case guid="{G["K"]}" name="Interviewee 1">
+      <VariableValue>
+        <VariableRef targetGUID="{G["V"]}"/><TextValue>65-79</TextValue>
+      </VariableValue>
+      <VariableValue>
+        <VariableRef targetGUID="{G["W"]}"/><TextValue>Driver</TextValue>
+      </VariableValue>
+      <SelectionRef targetGUID="{G["X"]}"/>
+    </Case>
+  </Cases>
+  <Sources>
+    <TextSource guid="{G["S"]}" name="Interview 1" plainTextPath="internal://{G["S"]}.txt">
+      <PlainTextSelection guid="{G["X"]}" startPosition="4" endPosition="7" creatingUser="{G["U"]}">
+        <Coding guid="{G["Y"]}" creatingUser="{{{G["U"]}}}">
+          <CodeRef targetGUID="{{{G["D"]}}}"/>
+        </Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="{G["M"]}" startPosition="5" endPosition="500">
+        <Coding guid="{uuid.uuid4()}"><CodeRef targetGUID="{G["C"]}"/></Coding>
+      </PlainTextSelection>
+      <Coding guid="{G["N"]}"><CodeRef targetGUID="{G["C"]}"/></Coding>
+    </TextSource>
+  </Sources>
+  <Notes>
+    <Note guid="{uuid.uuid4()}" name="Loose"><PlainTextContent>On nothing</PlainTextContent></Note>
+  </Notes>
+</Project>
+"""
+
+
+def _foreign() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("project.qde", FOREIGN)
+        archive.writestr(f"Sources/{G['S']}.txt", "\ufeffThe bus never comes")
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_import_from_another_tool_says_in_words_what_it_left_out(client_as):
+    validate(FOREIGN)  # the fixture is a valid REFI-QDA project
+    project = ProjectFactory()
+    event = EventFactory(project=project)
+    CodeFactory(project=project, name="access")  # merged by name, not doubled
+    response = client_as(project.owner).post(
+        reverse("insight:qda", args=[project.pk]),
+        {"file": SimpleUploadedFile("nvivo.qdpx", _foreign()), "event": event.pk},
+    )
+    assert response.status_code == 200
+    text = response.text
+    for said in [
+        "1 coding(s) of the whole source &#x27;Interview 1&#x27;",
+        "case variables Open does not keep: Occupation (left out)",
+        "1 selection(s) empty or outside their source&#x27;s text (left out)",
+        "codings by 1 coder(s) with no account here: recorded as yours",
+        "1 note(s) empty or attached to no code, selection or source",
+    ]:
+        assert said in text, said
+    (coding,) = Coding.objects.filter(source__event=event)
+    assert coding.excerpt == "bus" and coding.code.path == "access > Transport"
+    assert coding.coder == project.owner
+    person = Participant.objects.get(event=event)
+    assert person.pseudonym == "Interviewee 1" and person.age_band == "65-79"
+    assert coding.participant == person
+    assert Code.objects.filter(project=project).count() == 2
+
+
+@pytest.mark.django_db
+def test_import_refuses_files_too_large_packed_or_unpacked(client_as, monkeypatch):
+    from focuson.web.insight import qda
+
+    project = ProjectFactory()
+    event = EventFactory(project=project)
+    client = client_as(project.owner)
+    url = reverse("insight:qda", args=[project.pk])
+    monkeypatch.setattr(qda, "MAX_UNPACKED", 100)
+    bomb = client.post(url, {"file": SimpleUploadedFile("a.qdpx", _foreign()), "event": event.pk})
+    assert "more than the 100 allowed" in bomb.text
+    monkeypatch.setattr(qda, "MAX_UPLOAD", 10)
+    big = client.post(url, {"file": SimpleUploadedFile("a.qdpx", _foreign()), "event": event.pk})
+    assert "larger than 20 MB" in big.text
+    assert not Source.objects.exists()
