@@ -91,3 +91,5 @@ WALK_OBJECTS.update(
     }
 )
 import tests.web.insight.walk_release  # noqa: E402, F401 (adds the objects of its URLs)
+
+WALK_OBJECTS["open:source_id"] = _source

@@ -116,3 +116,9 @@ def project_open(request: HttpRequest, project_id: int) -> OpenOut:
         ],
         heard_note=found.why,
     )
+
+
+# The workspace's endpoints (codebook, sources with their codings) live in their own module.
+from focuson.web.insight.api_coding import router as _coding  # noqa: E402
+
+router.add_router("", _coding)

@@ -128,9 +128,7 @@ class CodingForm(NHSFormMixin, forms.Form):
             elif (data.get("passage") or "").strip():
                 data["start"], data["end"] = locate(text, data["passage"], near=data.get("start"))
             else:
-                raise PassageError(
-                    str(_("Give the passage: its exact words, or its start and end."))
-                )
+                raise PassageError(_("Give the passage: its exact words, or its start and end."))
         except PassageError as error:
             field = "passage" if (data.get("passage") or "").strip() else "start"
             self.add_error(field, str(error))

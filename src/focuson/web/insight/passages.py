@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 from focuson.insight.sources import canonical
 
 _ZWJ = "\u200d"
@@ -63,14 +65,14 @@ def check_span(text: str, start: int, end: int) -> tuple[int, int]:
     """``(start, end)`` widened to whole characters, or :class:`PassageError` if out of range."""
     if start < 0 or end > len(text):
         raise PassageError(
-            f"The passage must lie within the text, which has {len(text)} characters "
-            "(counted from 0)."
+            _("The passage must lie within the text, which has %(n)s characters (counted from 0).")
+            % {"n": len(text)}
         )
     if end <= start:
-        raise PassageError("The end of the passage must come after its start.")
+        raise PassageError(_("The end of the passage must come after its start."))
     start, end = snap(text, start, end)
     if not text[start:end].strip():
-        raise PassageError("The passage is only spaces or line breaks: select some words.")
+        raise PassageError(_("The passage is only spaces or line breaks: select some words."))
     return start, end
 
 
@@ -86,14 +88,14 @@ def utf16_to_cp(text: str, units: int) -> int:
         An offset beyond the text, or one that falls inside a surrogate pair.
     """
     if units < 0:
-        raise PassageError("A position cannot be negative.")
+        raise PassageError(_("A position cannot be negative."))
     encoded = text.encode("utf-16-le")
     if 2 * units > len(encoded):
-        raise PassageError("The selection lies beyond the end of the text: reload the page.")
+        raise PassageError(_("The selection lies beyond the end of the text: reload the page."))
     try:
         return len(encoded[: 2 * units].decode("utf-16-le"))
     except UnicodeDecodeError as error:  # the cut fell between the halves of a surrogate pair
-        raise PassageError("The selection splits a character: select it again.") from error
+        raise PassageError(_("The selection splits a character: select it again.")) from error
 
 
 def locate(text: str, passage: str, *, near: int | None = None) -> tuple[int, int]:
@@ -121,7 +123,7 @@ def locate(text: str, passage: str, *, near: int | None = None) -> tuple[int, in
     """
     words = canonical(passage).strip()
     if not words:
-        raise PassageError("Enter the passage's exact words, or its start and end.")
+        raise PassageError(_("Enter the passage's exact words, or its start and end."))
     found: list[int] = []
     at = text.find(words)
     while at != -1 and len(found) < 1000:
@@ -129,15 +131,20 @@ def locate(text: str, passage: str, *, near: int | None = None) -> tuple[int, in
         at = text.find(words, at + 1)
     if not found:
         raise PassageError(
-            "Those words are not in the text: copy them exactly from the source, "
-            "or give the start and end."
+            _(
+                "Those words are not in the text: copy them exactly from the source, "
+                "or give the start and end."
+            )
         )
     if len(found) > 1:
         after = [f for f in found if near is not None and f >= near]
         if not after:
             raise PassageError(
-                f"Those words appear {len(found)} times in the text: add a few words around "
-                "them, or give the start of the one you mean."
+                _(
+                    "Those words appear %(n)s times in the text: add a few words around "
+                    "them, or give the start of the one you mean."
+                )
+                % {"n": len(found)}
             )
         found = after[:1]
     return check_span(text, found[0], found[0] + len(words))
