@@ -116,3 +116,18 @@ def test_outsider_facilitator_gets_404(client_as):
     client = client_as("facilitator")
     assert client.get(reverse("insight:report", args=[project.pk])).status_code == 404
     assert client.get(reverse("insight:report_print", args=[project.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_borough_report_lists_its_worse_findings_not_yet_heard_about(client_as):
+    project, finding, *_ = _world()
+    borough = BoroughFactory()
+    project.boroughs.add(borough)
+    local = FindingFactory(run=finding.run, borough=borough.name, excess=300.0)
+    heard_about = FindingFactory(run=finding.run, borough=borough.name, excess=200.0)
+    InsightFactory(project=project, finding=heard_about, relation="explains")
+    FindingFactory(run=finding.run, borough=borough.name, significant=False)
+    FindingFactory(run=finding.run, borough="Elsewhere")
+    assert report.unheard_findings([project], borough) == [local]
+    page = client_as("viewer").get(reverse("insight:borough_report", args=[borough.pk]))
+    assert reverse("evidence:finding", args=[local.pk]) in page.text

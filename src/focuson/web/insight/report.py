@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from focuson.web.evidence.models import Finding
+from focuson.web.evidence.views.common import finding_runs
 from focuson.web.insight import heard
 from focuson.web.insight.models import Insight
 from focuson.web.insight.release import released
@@ -52,15 +53,34 @@ def themes(projects: list[Project]) -> list[dict[str, Any]]:
     return out
 
 
-def unheard_findings(projects: list[Project]) -> list[Finding]:
-    """The projects' findings that no (live) insight bears on: "not yet heard about"."""
+#: Most of a borough's own findings listed as not yet heard about (the most people affected).
+BOROUGH_FINDINGS = 10
+
+
+def unheard_findings(projects: list[Project], borough: Borough | None = None) -> list[Finding]:
+    """Findings that no (live) insight bears on: "not yet heard about".
+
+    The projects' own findings; for a borough, also its significantly worse findings of the
+    latest month of the newest Find run (the most people affected first).
+    """
     ids = {p.finding_id for p in projects if p.finding_id}
+    if borough is not None:
+        run = finding_runs().first()
+        if run is not None:
+            local = Finding.objects.filter(
+                run=run,
+                period=run.last_period,
+                borough=borough.name,
+                significant=True,
+                direction="worse",
+            ).order_by("-excess", "pk")
+            ids |= set(local.values_list("pk", flat=True)[:BOROUGH_FINDINGS])
     spoken = set(
         Insight.objects.filter(finding_id__in=ids, project__deleted_at__isnull=True).values_list(
             "finding_id", flat=True
         )
     )
-    return list(Finding.objects.filter(pk__in=ids - spoken))
+    return list(Finding.objects.filter(pk__in=ids - spoken).order_by("-excess", "pk"))
 
 
 def blind_spots(projects: list[Project]) -> list[Insight]:
@@ -113,7 +133,7 @@ def _borough_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         "borough": borough,
         "projects": [_project_context(p) for p in projects],
         "themes": themes(projects),
-        "unheard": unheard_findings(projects),
+        "unheard": unheard_findings(projects, borough),
         "blind_spots": blind_spots(projects),
     }
 
