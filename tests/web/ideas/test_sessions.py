@@ -4,12 +4,14 @@ from the paper sheet, listed on the project's ideas page; bad input refused; out
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from tests.web.factories.ideas_session import CoCreationSessionFactory
 from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
 
-from focuson.web.ideas.models import CoCreationSession, SessionAttendance
+from focuson.web.ideas import session_actions
+from focuson.web.ideas.models import CoCreationSession, Idea, SessionAttendance
 
 
 def _member(client_as, project):
@@ -128,6 +130,7 @@ def test_facilitator_outsider_gets_404_on_every_session_page(client_as):
         reverse("ideas:session_edit", args=[session.pk]),
         reverse("ideas:session_joining", args=[session.pk]),
         reverse("ideas:session_attendance", args=[session.pk]),
+        reverse("ideas:session_delete", args=[session.pk]),
     ]
     for url in urls:
         assert client.get(url).status_code == 404, url
@@ -143,3 +146,31 @@ def test_viewer_sees_a_session_but_cannot_change_it(client_as):
     page = client.get(session.get_absolute_url())
     assert page.status_code == 200 and "Close it to residents" not in page.text
     assert client.post(reverse("ideas:session_joining", args=[session.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_deleting_a_session_asks_first_then_stops_its_code_and_keeps_its_ideas(client_as):
+    session = CoCreationSessionFactory()
+    idea = session_actions.add_resident_idea(
+        session=session, fields={"title": "Creche", "summary": "While mums are seen."}
+    )
+    resident = Client()
+    resident.post(reverse("join:join"), {"code": session.code})
+    client = _member(client_as, session.project)
+    url = reverse("ideas:session_delete", args=[session.pk])
+    asked = client.get(url)
+    assert asked.status_code == 200 and "Its code stops working at once" in asked.text
+    assert not CoCreationSession.all_objects.get(pk=session.pk).is_deleted
+    response = client.post(url)
+    assert response["Location"] == reverse("ideas:ideas", args=[session.project.pk])
+    found = CoCreationSession.all_objects.get(pk=session.pk)
+    assert found.is_deleted and not found.open_for_joining and found.deleted_by == client.user
+    assert session.title not in client.get(response["Location"]).text
+    assert client.get(session.get_absolute_url()).status_code == 404
+    # The code says the session is closed; a resident who joined is sent to the join page.
+    closed = Client().post(reverse("join:join"), {"code": session.code})
+    assert "This session is closed" in closed.text
+    assert resident.get(session.get_resident_url())["Location"] == reverse("join:join")
+    # What residents gave stays.
+    assert Idea.objects.filter(pk=idea.pk).exists()
+    assert client.get(idea.get_absolute_url()).status_code == 200

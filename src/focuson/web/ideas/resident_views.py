@@ -45,8 +45,8 @@ def _posted(request: HttpRequest) -> Any:
 
 
 def _live(session: CoCreationSession) -> bool:
-    """Whether the session takes contributions (and its project has not been deleted)."""
-    return session.accepting() and not session.project.is_deleted
+    """Whether the session takes contributions (neither it nor its project deleted)."""
+    return session.accepting() and not session.is_deleted and not session.project.is_deleted
 
 
 def _statement_round(code: str) -> Any:
@@ -59,7 +59,8 @@ def _statement_round(code: str) -> Any:
 
 
 def _enter(request: HttpRequest, code: str, form: JoinForm) -> HttpResponse:
-    found = CoCreationSession.objects.select_related("project").filter(code=code).first()
+    # A deleted session's code says the session is closed, not that it never existed.
+    found = CoCreationSession.all_objects.select_related("project").filter(code=code).first()
     if found is not None and not found.project.is_deleted:
         if not _live(found):
             return render(request, "ideas/resident/closed.html", {"session": found})

@@ -31,6 +31,7 @@ from focuson.web.programme.models import Project, Step
 __all__ = [
     "add_comment",
     "add_resident_idea",
+    "delete_session",
     "participant_hash",
     "record_attendance",
     "save_session",
@@ -80,6 +81,15 @@ def set_joining(*, user: Any, session: CoCreationSession, open: bool) -> CoCreat
         session.closes_at = None
     _audited(session, user).save()
     return session
+
+
+@transaction.atomic
+def delete_session(*, user: Any, session: CoCreationSession) -> None:
+    """Close a session to residents and hide it (an administrator can restore it; the ideas,
+    comments and ballots given there stay, and keep counting)."""
+    session.open_for_joining = False
+    _audited(session, user).save()
+    session.soft_delete(user=user)
 
 
 @transaction.atomic

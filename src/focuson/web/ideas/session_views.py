@@ -121,6 +121,21 @@ def session_joining(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @requires(Permission.EDIT_PROJECT_STEPS)
+def session_delete(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Ask, then close the session and hide it (restorable; what residents gave stays)."""
+    found = _session(request, session_id, Permission.EDIT_PROJECT_STEPS)
+    if request.method == "POST":
+        session_actions.delete_session(user=request.user, session=found)
+        messages.success(
+            request, _("Session deleted. An administrator can restore it from the admin pages.")
+        )
+        return redirect("ideas:ideas", project_id=found.project_id)
+    return render(
+        request, "ideas/session_delete.html", {"session": found, "project": found.project}
+    )
+
+
+@requires(Permission.EDIT_PROJECT_STEPS)
 def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     """Enter a paper sign-in sheet: how many came in each role, or in each band of one
     breakdown."""

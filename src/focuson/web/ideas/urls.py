@@ -16,6 +16,7 @@ urlpatterns = [
     path(
         "sessions/<int:session_id>/joining/", session_views.session_joining, name="session_joining"
     ),
+    path("sessions/<int:session_id>/delete/", session_views.session_delete, name="session_delete"),
     path(
         "sessions/<int:session_id>/attendance/",
         session_views.session_attendance,
