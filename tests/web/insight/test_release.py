@@ -64,6 +64,7 @@ def test_release_redacts_confirmed_names_and_phrases_and_records_who(client_as):
     assert "[redacted] said: my NHS number is [redacted]" in preview.text
     response = client.post(url, form | {"action": "release"})
     assert response.status_code == 302
+    assert "released once already" in client.get(url).text
     quote = Quote.objects.get()
     assert quote.redacted_text == (
         "[redacted] said: my NHS number is [redacted], ring me on 07700 900123.\n"

@@ -106,6 +106,7 @@ def release_new(request: HttpRequest, pk: int) -> HttpResponse:
             "dropped": dropped,
             "card": card(preview.attributes) if preview is not None else [],
             "threshold": release_actions.THRESHOLD,
+            "already": Quote.objects.filter(coding=coding, status=Quote.Status.RELEASED),
         },
     )
 
