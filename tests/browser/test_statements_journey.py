@@ -68,7 +68,9 @@ def _journey(browser: Any, web_app: Any, axe: Path, shots: Path, who: str) -> An
 
 @pytest.fixture
 def journey(browser: Any, web_app: Any, axe: Path, shots: Path, request: Any) -> Any:
+    # Screenshots are named by who is looking: the lead twice (making, then the results).
     who = request.node.name.removeprefix("test_").split("_")[0]
+    who += "-results" if "results" in request.node.name else ""
     found = _journey(browser, web_app, axe, shots, who)
     try:
         yield found
