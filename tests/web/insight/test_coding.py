@@ -215,6 +215,8 @@ def test_insight_strength_counts_people_and_events(client_as, role_user):
     assert insight.history.first().history_change_reason == "Supporting excerpts changed"
     page = client.get(reverse("insight:open", args=[project.pk])).text
     assert "Strength: 4 people in 2 events, 6 supporting excerpts." in page
+    (api,) = client.get(f"/api/open/projects/{project.pk}").json()["insights"]
+    assert (api["people"], api["events"], api["supporting_excerpts"]) == (4, 2, 6)
     # A viewer reads the strength but gets no link into the sources.
     seen = client_as("viewer").get(reverse("insight:open", args=[project.pk])).text
     assert "Strength: 4 people" in seen

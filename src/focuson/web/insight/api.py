@@ -14,8 +14,8 @@ from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from focuson.web.insight import heard
-from focuson.web.insight.models import Event, Insight
+from focuson.web.insight import coding_analysis, heard
+from focuson.web.insight.models import Event
 from focuson.web.permissions import Permission, get_visible_or_404
 from focuson.web.programme.models import Project
 from focuson.web.programme.schemas import Choice
@@ -38,6 +38,10 @@ class InsightOut(Schema):
     type: Choice
     finding_id: int | None
     relation: str
+    #: Strength: supporting excerpts, and the distinct participants and events behind them.
+    supporting_excerpts: int
+    people: int
+    events: int
 
 
 class HeardBandOut(Schema):
@@ -95,8 +99,11 @@ def project_open(request: HttpRequest, project_id: int) -> OpenOut:
                 type=Choice(code=i.type, label=str(i.get_type_display())),
                 finding_id=i.finding_id,
                 relation=i.relation,
+                supporting_excerpts=i.n_excerpts,
+                people=i.n_people,
+                events=i.n_events,
             )
-            for i in Insight.objects.filter(project=project)
+            for i in coding_analysis.insights_with_strength(project)
         ],
         heard=[]
         if bands is None

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from django.db.models import Count, Q, QuerySet
 
 from focuson.insight.agreement import agreement
 from focuson.insight.coding_tables import (
@@ -21,7 +22,7 @@ from focuson.insight.coding_tables import (
     codes_by_attribute,
     cooccurrence,
 )
-from focuson.web.insight.models import Code, Coding, Participant, Source
+from focuson.web.insight.models import Code, Coding, Insight, Participant, Source
 
 
 def paragraphs(text: str) -> pd.DataFrame:
@@ -169,4 +170,24 @@ def tables(project: Any, *, attribute: str, bands: list[str]) -> Tables:
         cooccurrence(long, codes=codes),
         codes_by_attribute(long, people, attribute=attribute, codes=codes, bands=bands),
         unattributed,
+    )
+
+
+def insights_with_strength(project: Any) -> QuerySet[Insight]:
+    """A project's insights, each with its strength: ``n_excerpts`` supporting excerpts, and
+    the distinct participants (``n_people``) and events (``n_events``) behind them (voices, not
+    lines; deleted codings, sources and events do not count)."""
+    live = Q(
+        codings__deleted_at__isnull=True,
+        codings__source__deleted_at__isnull=True,
+        codings__source__event__deleted_at__isnull=True,
+    )
+    return (
+        Insight.objects.filter(project=project)
+        .select_related("finding")
+        .annotate(
+            n_excerpts=Count("codings", filter=live, distinct=True),
+            n_people=Count("codings__participant", filter=live, distinct=True),
+            n_events=Count("codings__source__event", filter=live, distinct=True),
+        )
     )

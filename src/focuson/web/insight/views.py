@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from focuson.web.insight import actions, bands, heard
+from focuson.web.insight import actions, bands, coding_analysis, heard
 from focuson.web.insight.forms import EventForm, InsightForm, ParticipantForm, TallyForm
 from focuson.web.insight.models import Event, Insight, Participant
 from focuson.web.permissions import Permission, get_visible_or_404, has_permission, requires
@@ -42,21 +42,7 @@ def open_step(request: HttpRequest, pk: int) -> HttpResponse:
     """The project's Open step: events, insights, and who was heard against who is affected."""
     project = _project(request, pk, Permission.VIEW_PROJECT)
     events = Event.objects.filter(project=project).select_related("borough")
-    live_support = Q(
-        codings__deleted_at__isnull=True,
-        codings__source__deleted_at__isnull=True,
-        codings__source__event__deleted_at__isnull=True,
-    )
-    # Strength: distinct people and events behind the supporting excerpts (voices, not lines).
-    insights = (
-        Insight.objects.filter(project=project)
-        .select_related("finding")
-        .annotate(
-            n_excerpts=Count("codings", filter=live_support, distinct=True),
-            n_people=Count("codings__participant", filter=live_support, distinct=True),
-            n_events=Count("codings__source__event", filter=live_support, distinct=True),
-        )
-    )
+    insights = coding_analysis.insights_with_strength(project)
     found = heard.who_was_heard(project)
     context = {
         "project": project,
