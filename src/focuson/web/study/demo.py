@@ -39,8 +39,9 @@ model: {family: binomial, impact: level, fourier_pairs: 0}
 PROJECT_TITLE = "Breast screening in Brent: inviting women the week they can come"
 PROJECT_SUMMARY = (
     "The demo's example Study. The synthetic data plant a change in Brent from April 2024 "
-    "(breast screening uptake up 10 points); the Study step holds the plan frozen before it, "
-    "the results of focuson study and the Study card."
+    "(breast screening uptake up 10 points); the Study step holds the example plan, the "
+    "results of focuson study and the Study card. The plan was frozen when the demo ran: in a "
+    "real Study it is frozen before the test starts."
 )
 PLAN_FILE = "study-plan.yaml"
 STUDY_FOLDER = "study"
