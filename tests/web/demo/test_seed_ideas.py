@@ -1,6 +1,6 @@
 """The demo's Co-create and Unite on one example project (``focuson.web.ideas.demo``,
 ``focuson.web.statements.demo``): a co-creation session, six ideas with co-authors of both kinds,
-comments, a statement round of twelve statements and forty voters, a prioritisation round from
+comments, a statement round of twelve statements and eighty voters, a prioritisation round from
 every channel and its decision; the same again on a rerun; and the pages answer."""
 
 from __future__ import annotations
@@ -80,20 +80,28 @@ def test_a_session_with_attendance_and_six_ideas_made_with_residents_and_profess
     assert set(comments.values_list("stance", flat=True)) == {-1, 0, 1}
 
 
-def test_a_statement_round_of_twelve_statements_and_forty_voters_in_groups(seeded):
+def test_a_statement_round_of_twelve_statements_and_eighty_voters_in_groups(seeded):
     round_ = StatementRound.objects.get(project=seeded["project"])
     assert seeded["statements"].created and not round_.accepting()
     assert Statement.objects.filter(round=round_).count() == 12
     voters = Voter.objects.filter(round=round_)
-    assert voters.count() == 40
-    assert Counter(voters.values_list("channel", flat=True)) == {"paper": 30, "online": 10}
+    assert voters.count() == 80
+    assert Counter(voters.values_list("channel", flat=True)) == {"paper": 60, "online": 20}
     groups = Counter(voters.values_list("declared_group", flat=True))
     # Three groups large enough to be shown (8 or more), a small one, and some who preferred not.
-    assert sorted(n for g, n in groups.items() if g and n >= 8) == [9, 12, 14]
-    assert voters.filter(prefers_not_to_say=True).count() == 3
-    assert Vote.objects.filter(voter__round=round_).count() > 400
-    analysis = statement_results.results(round_)
-    assert analysis is not None
+    assert sorted(n for g, n in groups.items() if g and n >= 8) == [18, 24, 28]
+    assert voters.filter(prefers_not_to_say=True).count() == 6
+    assert Vote.objects.filter(voter__round=round_).count() > 800
+    # The results show the three big declared groups, each with a published size.
+    shown = statement_results.results(round_)
+    assert shown is not None and shown["voters"] == 80
+    declared = next(a for a in shown["analyses"] if a.kind == "declared")
+    assert not declared.problem and declared.consensus, "no statement with consensus shown"
+    cells = [c for line in declared.lines for c in line.cells]
+    assert sum(c.agree is not None for c in cells) > len(cells) / 2
+    sizes = dict(declared.groups)
+    assert {g for g, n in groups.items() if g and n >= 8} <= set(sizes)
+    assert all(sizes[g] is not None for g, n in groups.items() if g and n >= 8)
 
 
 def test_a_prioritisation_round_from_every_channel_decided_two_selected_the_rest_parked(seeded):
@@ -143,7 +151,7 @@ def test_seeding_co_create_and_unite_again_changes_nothing(seeded):
     made, done = seed_all(seeded)
     assert not made.created and not done.created
     assert {m.__name__: m.objects.count() for m in models} == counts
-    assert (done.ideas, done.ballots, made.voters) == (6, 37, 40)
+    assert (done.ideas, done.ballots, made.voters) == (6, 37, 80)
 
 
 def test_the_seeded_projects_co_create_and_unite_pages_answer_the_lead(seeded, client_as):

@@ -1,10 +1,11 @@
-"""The demo's statement round: twelve statements and forty voters on one example project.
+"""The demo's statement round: twelve statements and eighty voters on one example project.
 
 :func:`seed_statements` runs the round as a facilitator would: staff statements, most voters on
 paper forms entered by the facilitator and the rest online with the round's code, each voter
 declaring an ethnic group (or preferring not to), then the round closed for its results. Votes
 are drawn with a fixed seed from each group's leaning on each statement, so the results show
-consensus, a divisive statement and groups large enough to be shown (8 or more).
+consensus, a divisive statement and groups large enough to be shown. Eighty, not forty: small
+counts are not published, and with forty voters most of the groups' shares were left blank.
 
 Everything says "Demo"; running it again changes nothing (a project with a demo round keeps it).
 """
@@ -44,13 +45,13 @@ STATEMENTS: tuple[tuple[str, tuple[float, float, float, float]], ...] = (
 )  # fmt: skip
 
 #: Declared groups (the round's default list, the 2021 Census's broad groups) and how many of
-#: the forty voters declared each; "" = prefer not to say.
+#: the eighty voters declared each; "" = prefer not to say.
 VOTERS: tuple[tuple[str, int], ...] = (
-    ("Asian or Asian British", 14),
-    ("Black, Black British, Caribbean or African", 12),
-    ("White", 9),
-    ("Mixed or multiple ethnic groups", 2),
-    ("", 3),
+    ("Asian or Asian British", 28),
+    ("Black, Black British, Caribbean or African", 24),
+    ("White", 18),
+    ("Mixed or multiple ethnic groups", 4),
+    ("", 6),
 )
 #: How many voters voted online with the code (every fourth); the rest on paper.
 ONLINE_EVERY = 4
