@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from tests.web.factories.finding import FindingFactory
 from tests.web.factories.ideas_session import CoCreationSessionFactory
 from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
@@ -174,3 +175,48 @@ def test_deleting_a_session_asks_first_then_stops_its_code_and_keeps_its_ideas(c
     # What residents gave stays.
     assert Idea.objects.filter(pk=idea.pk).exists()
     assert client.get(idea.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_who_came_is_compared_with_who_is_affected(client_as):
+    # Affected: 1,000 Black and 1,000 White people. Came: 10 Black and 100 White: a share of
+    # 10 / 110 = 9% against 50% affected, a ratio of 0.18 whose interval's upper end is far
+    # below 0.5: under-represented.
+    black = FindingFactory(dimension="ethnicity_6", group="Black", group_label="Black people",
+                           denominator=1000.0)  # fmt: skip
+    FindingFactory(
+        run=black.run, dimension="ethnicity_6", group="White", group_label="White people",
+        denominator=1000.0,
+    )  # fmt: skip
+    session = CoCreationSessionFactory(project=ProjectFactory(finding=black))
+    client = client_as("viewer")
+    assert "Enter who came by a demographic band" in client.get(session.get_absolute_url()).text
+    session_actions.record_attendance(
+        user=session.project.owner,
+        session=session,
+        dimension="ethnicity_6",
+        counts={"Black": 10, "White": 100},
+    )
+    page = client.get(session.get_absolute_url()).text
+    assert (
+        "Came clearly less than half as often as their share of those affected: Black people"
+        in page
+    )
+    assert "0.18 (" in page and "under-represented" in page
+    assert "Did not say: 0." in page
+    # Three more who preferred not to say: too few to show, and a group hidden with them.
+    session_actions.record_attendance(
+        user=session.project.owner,
+        session=session,
+        dimension="ethnicity_6",
+        counts={"Black": 8, "White": 100, "": 3},
+    )
+    page = client.get(session.get_absolute_url()).text
+    assert "Did not say: hidden (small number)." in page and "0.18 (" not in page
+
+
+@pytest.mark.django_db
+def test_who_came_needs_the_projects_finding(client_as):
+    session = CoCreationSessionFactory()
+    page = client_as("viewer").get(session.get_absolute_url()).text
+    assert "The project did not start from a finding" in page

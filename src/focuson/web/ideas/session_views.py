@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from focuson.web.ideas import idea_page, session_actions
+from focuson.web.ideas import attendance, idea_page, session_actions
 from focuson.web.ideas.actions import IdeasError
 from focuson.web.ideas.models import Ballot, CoCreationSession, Idea, IdeaComment
 from focuson.web.ideas.session_forms import (
@@ -96,6 +96,7 @@ def session(request: HttpRequest, session_id: int) -> HttpResponse:
         "link": link,
         "code_groups": (found.code[:4], found.code[4:]),
         "attendance": _attendance(found),
+        "who_came": attendance.who_came(found),
         "session_ideas": Idea.objects.filter(session=found),
         "comments": IdeaComment.objects.filter(session=found).count(),
         "ballots": Ballot.objects.filter(session=found).count(),
