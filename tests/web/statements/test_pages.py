@@ -178,6 +178,7 @@ def test_the_project_page_links_to_its_statement_rounds_and_the_api_lists_them(
     client = client_as(found.project.owner)
     page = client.get(found.project.get_absolute_url())
     assert reverse("statements:project", args=[found.project.pk]) in page.text
+    assert reverse("statements:results", args=[found.pk]) in page.text
     token = api_token(found.project.owner)
     response = client.get(
         f"/api/statements/projects/{found.project.pk}",
