@@ -5,7 +5,7 @@ passages, when the demo seeds one), releases a quote from a coded passage (a nam
 redaction, previewed, then released), reads the community insight report and its printable
 version, the borough's report, the QDA exchange page and the records past their retention date.
 
-Every page is saved as a screenshot at 1366 and 390 px (``var/test-artefacts/browser/open``)
+Every page is saved as a screenshot at 1366 and 390 px (``var/test-artefacts/browser/open-release``)
 and checked with axe-core (the ``Journey`` helper of the web journey): no violations, and no
 page wider than the screen.
 """
@@ -27,7 +27,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def shots(artefacts: Path) -> Path:
-    folder = artefacts / "open"
+    folder = artefacts / "open-release"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
