@@ -61,7 +61,7 @@ def test_themes_count_distinct_participants_and_events_and_show_released_quotes_
     project, finding, _other, _barrier, blind = _world()
     (theme,) = [t for t in report.themes([project]) if t["type"] == "barrier"]
     (item,) = theme["items"]
-    assert item["insight"].n_participants == 3 and item["insight"].n_events == 2
+    assert item["insight"].n_people == 3 and item["insight"].n_events == 2
     assert [q.redacted_text for q in item["quotes"]] == [SAID.replace("six", "[redacted]")]
     page = client_as("viewer").get(reverse("insight:report", args=[project.pk]))
     assert page.status_code == 200

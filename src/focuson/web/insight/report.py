@@ -12,33 +12,25 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from focuson.web.evidence.models import Finding
 from focuson.web.evidence.views.common import finding_runs
 from focuson.web.insight import heard
+from focuson.web.insight.coding_analysis import insights_with_strength
 from focuson.web.insight.models import Insight
 from focuson.web.insight.release import released
 from focuson.web.permissions import Permission, get_visible_or_404, has_permission, requires
 from focuson.web.programme.models import Borough, Project
 
-_LIVE = Q(codings__deleted_at__isnull=True, codings__source__deleted_at__isnull=True) & Q(
-    codings__source__event__deleted_at__isnull=True
-)
-
 
 def themes(projects: list[Project]) -> list[dict[str, Any]]:
     """Insights by type, each with its strength, its finding and its released quotes."""
-    insights = list(
-        Insight.objects.filter(project__in=projects)
-        .select_related("finding", "project")
-        .annotate(
-            n_participants=Count("codings__participant", filter=_LIVE, distinct=True),
-            n_events=Count("codings__source__event", filter=_LIVE, distinct=True),
-        )
-        .order_by("type", "-n_participants", "-n_events", "pk")
+    # Strength as Open counts it everywhere (coding_analysis.insights_with_strength).
+    insights = sorted(
+        (i for p in projects for i in insights_with_strength(p).select_related("project")),
+        key=lambda i: (i.type, -i.n_people, -i.n_events, i.pk),
     )
     quotes: dict[int, list[Any]] = defaultdict(list)
     rows = released().filter(coding__insights__in=insights).values_list("pk", "coding__insights")
