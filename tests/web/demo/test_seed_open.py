@@ -46,7 +46,7 @@ def quiet(_: str) -> None:
     pass
 
 
-def demo_people() -> dict[str, Any]:
+def demo_people(population: dict[str, dict[str, float]] = POPULATION) -> dict[str, Any]:
     """The demo's accounts (lead, analyst, facilitator) and an example project: started by the
     lead from a finding about people aged 65 to 79, with the facilitator a member."""
     seed_programme()
@@ -55,7 +55,7 @@ def demo_people() -> dict[str, Any]:
     analyst = UserFactory(role="analyst", username="analyst")
     facilitator = UserFactory(role="facilitator", username="facilitator")
     finding = None
-    for dimension, groups in POPULATION.items():
+    for dimension, groups in population.items():
         for group, n in groups.items():
             made = FindingFactory(
                 run=run,
@@ -202,3 +202,19 @@ def test_the_seeded_projects_open_pages_answer_the_lead(client_as):
     assert "আমি পড়তে পারি না" in answers["source"].text
     assert "Demo listening event" in answers["open"].text
     assert "[redacted]" in answers["quotes"].text
+
+
+@pytest.mark.django_db
+def test_a_finding_about_women_only_hears_women_only():
+    # Breast screening: the finding's run has women only, so do the demo's people and tally.
+    people = demo_people(POPULATION | {"sex": {"F": 10300.0}})
+    seed(people)
+    project = people["project"]
+    sexes = set(Participant.objects.filter(event__project=project).values_list("sex", flat=True))
+    assert sexes <= {"F", ""} and "F" in sexes
+    tally = dict(
+        AttendanceCount.objects.filter(event__project=project, dimension="sex").values_list(
+            "band", "count"
+        )
+    )
+    assert tally == {"F": 33, "": 2}

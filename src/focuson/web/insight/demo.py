@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history
 from focuson.insight.sources import read_txt
 from focuson.web.insight import coding_actions, release_actions, source_actions
 from focuson.web.insight.actions import record_tally
+from focuson.web.insight.demo_people import affected_groups, people
 from focuson.web.insight.demo_texts import CODEBOOK, CODINGS, INSIGHTS, SOURCES, TALLY
 from focuson.web.insight.models import (
     Code,
@@ -89,75 +90,6 @@ def _borough(project: Any) -> Borough:
     if found is None:
         raise RuntimeError("The programme has no boroughs: seed_programme() made none.")
     return found
-
-
-def _choose(
-    rng: np.random.Generator, options: list[str], weights: list[float], n: int
-) -> list[str]:
-    p = np.asarray(weights, dtype=float)
-    return [str(x) for x in rng.choice(options, size=n, p=p / p.sum())]
-
-
-def _attributes(
-    rng: np.random.Generator,
-    project: Any,
-    n: int,
-    field: str,
-    options: list[str],
-    weights: list[float],
-) -> list[str]:
-    """``n`` values of one banded attribute; the project's own group drawn more often when the
-    project is about that attribute (the people a project seeks out)."""
-    focus = {"age_band": "age_band_broad", "sex": "sex", "imd_quintile": "imd_quintile"}
-    if focus.get(field) == project.dimension and project.group in options:
-        weights = [
-            w * (4.0 if o == project.group else 1.0) for o, w in zip(options, weights, strict=True)
-        ]
-    return _choose(rng, options, weights, n)
-
-
-def _people(rng: np.random.Generator, project: Any, borough: Borough) -> list[dict[str, Any]]:
-    """The conversation's sixteen (Bengali speakers) and four interviewees, banded."""
-    others = list(Borough.objects.exclude(pk=borough.pk).order_by("name")[:2])
-    people: list[dict[str, Any]] = []
-    n = 20
-    ages = _attributes(rng, project, n, "age_band", ["18-64", "65-79", "80+", ""], [55, 30, 8, 7])
-    sexes = _attributes(rng, project, n, "sex", ["F", "M", ""], [48, 48, 4])
-    imd = _attributes(
-        rng, project, n, "imd_quintile", ["1", "2", "3", "4", "5", ""], [30, 25, 18, 12, 7, 8]
-    )
-    where = _choose(rng, ["home", "near", "none"], [80, 15, 5], n)
-    for i in range(n):
-        conversation = i < 16
-        if conversation:
-            pseudonym = f"P{i + 1:02d}"
-            ethnic = "" if i in (9, 14) else "Asian"
-            language = "English" if i in (3, 11) else ("" if i == 14 else "Bengali")
-            interpreter = "" if i in (9, 14) else ("no" if i in (3, 6, 11, 12) else "yes")
-        else:
-            k = i - 16
-            pseudonym = f"I{k + 1:02d}"
-            ethnic, language, interpreter = [
-                ("Other", "Arabic", "yes"),
-                ("Black", "English", "no"),
-                ("Black", "Somali", "yes"),
-                ("White", "English", "no"),
-            ][k]
-        home = {"home": borough, "near": others[i % len(others)] if others else borough}
-        people.append(
-            {
-                "group": "conversation" if conversation else "interviews",
-                "pseudonym": pseudonym,
-                "age_band": ages[i],
-                "sex": sexes[i],
-                "ethnic_group": ethnic,
-                "borough": home.get(where[i]),
-                "imd_quintile": imd[i],
-                "language": language,
-                "interpreter_needed": interpreter,
-            }
-        )
-    return people
 
 
 def _event(project: Any, user: Any, borough: Borough, when: datetime.date, **fields: Any) -> Event:
@@ -248,6 +180,13 @@ def _events(project: Any, lead: Any, first: Any, borough: Borough) -> dict[str, 
         attendance=sum(TALLY["ethnicity_6"].values()),
     )  # fmt: skip
     for dimension, counts in TALLY.items():
+        affected = affected_groups(project, dimension) if dimension == "sex" else set()
+        if len(affected & set(counts)) == 1:
+            # A finding about one sex (breast screening): the listening event was for them.
+            counts = {
+                (affected & set(counts)).pop(): sum(n for b, n in counts.items() if b),
+                "": counts[""],
+            }
         record_tally(user=lead, event=listening, dimension=dimension, counts=counts)
     conversation = _event(
         project, first, borough, today - datetime.timedelta(days=42),
@@ -350,7 +289,7 @@ def seed_open(
     first = facilitator if facilitator is not None and project.is_member(facilitator) else lead
 
     events = _events(project, lead, first, borough)
-    rows = _people(rng, project, borough)
+    rows = people(rng, project, borough)
     bulk_create_with_history(
         [Participant(event=events[r.pop("group")], **r) for r in rows],
         Participant,
