@@ -101,7 +101,9 @@ def repness(votes: GroupVotes) -> Repness:
     rd = pd_ / ((rest_d + 1) / (rest_s + 2))
     pat, pdt = prop_test(a, s), prop_test(d, s)
     rat, rdt = two_prop_test(a, rest_a, s, rest_s), two_prop_test(d, rest_d, s, rest_s)
-    agree_side = rat > rdt
+    # A side whose count is blank (1-7 suppressed) cannot win: 8 agree and 1 disagree is the
+    # agree side, though its disagree test is blank. With neither blank this is Pol.is's rule.
+    agree_side = (rat > rdt) | (np.isnan(rdt) & ~np.isnan(rat))
     metric = np.where(agree_side, ra * rat * pa * pat, rd * rdt * pd_ * pdt)
     passes = ((rat > Z90) & (pat > Z90)) | ((rdt > Z90) & (pdt > Z90))
     return Repness(

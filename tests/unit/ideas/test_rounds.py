@@ -78,3 +78,16 @@ def test_shares_and_tests_come_from_the_published_counts():
     assert np.isnan(result.support.p_agree[0, 3]) and np.isnan(result.support.consensus[3])
     assert np.isnan(result.repness.pa[0, 3])
     assert 3 not in set(result.representative.statement)
+
+
+def test_a_group_is_on_the_side_it_voted_when_the_other_side_is_blank():
+    # Residents: 11 agree and 1 disagree with statement 0 (the single disagree is a hidden 1-7).
+    votes = np.full((24, 2), np.nan)
+    votes[:12, 0], votes[11, 0] = 1, -1
+    votes[12:, 0] = -1
+    votes[:, 1] = 1
+    result = statement_round(votes, ["resident"] * 12 + ["staff"] * 12)
+    assert np.isnan(result.repness.pd[0, 0]) and not np.isnan(result.repness.pa[0, 0])
+    assert bool(result.repness.agree_side[0, 0])
+    reps = result.representative
+    assert reps[(reps.group == "resident") & (reps.statement == 0)].side.tolist() == ["agree"]
