@@ -140,10 +140,12 @@ def seed_statements(
                     if statement.pk in votes:
                         actions.vote(voter=voter, statement=statement, value=votes[statement.pk])
             else:
+                # The form's number as a facilitator writes it on the paper (data, not page text).
+                form = f"{PREFIX} paper form {number:02d}"
                 actions.add_paper_voter(
                     user=entering,
                     round=made,
-                    label=f"Demo paper form {number:02d}",
+                    label=form,
                     votes=votes,
                     group=group,
                     prefers_not_to_say=not group,
