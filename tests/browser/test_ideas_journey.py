@@ -3,12 +3,13 @@ between two visits of a programme lead.
 
 The lead (the demo's account) starts a project from the top finding, adds three ideas (one
 linked to the finding, with a plausible effect: its expected narrowing of the gap), plans a
-co-creation session (its code), starts a prioritisation round and enters paper ballots from the
-room. A resident, in a browser holding no account and no cookie, at 390 px, mistypes the code
-(told what to do), enters it, adds an idea, comments on one, and scores the round's ideas,
-declaring a group. The lead then sees the declared groups and support by group, selects two
-ideas, parks the other with a reason, finds the decision on the project's page, and closes the
-session, after which the resident's code opens nothing.
+co-creation session (its code), enters who came from the paper sign-in sheet (compared with who
+is affected), starts a prioritisation round and enters paper ballots from the room. A resident,
+in a browser holding no account and no cookie, at 390 px, mistypes the code (told what to do),
+enters it, adds an idea, comments on one, and scores the round's ideas, declaring a group. The
+lead then sees the declared groups and support by group, selects two ideas, parks the other with
+a reason, finds the decision on the project's page, and closes the session, after which the
+resident's code opens nothing.
 
 Every page is screenshot at 1366 and 390 px (``var/test-artefacts/browser/ideas``) and checked
 with axe-core (the ``Journey`` helper of ``test_web_journey``).
@@ -155,6 +156,24 @@ def test_lead_prepares_ideas_a_session_and_a_round(
     assert len(code) == 8, code
     made["code"], made["session"] = code, page.url.removeprefix(web_app.url)
     lead.look("session")
+
+    # Who came, from the paper sign-in sheet: by role, then by ethnic group.
+    page.get_by_role("link", name="Enter who came from the sign-in sheet").click()
+    page.wait_for_load_state()
+    page.get_by_label("Counted by").select_option("role")
+    page.locator("input[name=n__role__resident]").fill("14")
+    page.locator("input[name=n__role__clinician]").fill("3")
+    _submit(page)
+    assert "17 people counted" in page.locator("main").inner_text()
+    page.get_by_label("Counted by").select_option("ethnicity_6")
+    for band, n in (("Asian", "9"), ("Black", "8"), ("White", "30"), ("none", "2")):
+        page.locator(f"input[name=n__ethnicity_6__{band}]").fill(n)
+    lead.look("attendance-form")
+    _submit(page)
+    lead.goto(made["session"])
+    text = page.locator("main").inner_text()
+    assert "Compared with who is affected" in text and "Ethnic group" in text
+    lead.look("session-with-attendance")
 
     # A round on the three ideas.
     lead.goto(made["ideas"])

@@ -159,6 +159,10 @@ def test_resident_idea_refuses_bad_input_and_saves_nothing():
     assert "There is a problem" in response.text
     assert "Give your idea a few words as a title." in response.text
     assert "Say what your idea is." in response.text
+    long = client.post(
+        reverse("ideas:resident_idea", args=[session.pk]), {"title": "Long", "summary": "x" * 2001}
+    )
+    assert "Keep it under 2,000 characters: say the main points." in long.text
     assert not Idea.objects.exists() and not IdeaContributor.objects.exists()
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -175,6 +176,10 @@ class JoinForm(NHSFormMixin, forms.Form):
         return code
 
 
+#: The longest text a resident may give in one box (an idea's summary, a comment).
+MAX_TEXT = 2000
+
+
 class ResidentIdeaForm(NHSFormMixin, forms.ModelForm):
     """A resident's idea: what, for whom, how it would work; and, if they wish, a name to show."""
 
@@ -203,9 +208,24 @@ class ResidentIdeaForm(NHSFormMixin, forms.ModelForm):
             "groups": _("For example: older Somali women in Harlesden."),
         }
         error_messages = {
-            "title": {"required": _("Give your idea a few words as a title.")},
+            "title": {
+                "required": _("Give your idea a few words as a title."),
+                "max_length": _("Keep the title short: under 200 characters."),
+            },
             "summary": {"required": _("Say what your idea is.")},
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The model's text fields have no limit; a phone's form does.
+        for name in ("summary", "how_it_works"):
+            field = self.fields[name]
+            field.validators.append(
+                MaxLengthValidator(
+                    MAX_TEXT, message=_("Keep it under 2,000 characters: say the main points.")
+                )
+            )
+            field.widget.attrs["maxlength"] = str(MAX_TEXT)
 
 
 #: Who a resident may say they are, when the project's breakdown has no fixed bands.
