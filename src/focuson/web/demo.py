@@ -3,7 +3,10 @@
 :func:`seed_demo` migrates the database, seeds the programme (its pillars, workstreams and
 eight boroughs), imports the demo's Find and monitoring results as the analyst, starts two
 example projects from the two top findings as the programme lead, gives a third example
-project the demo's Study (:mod:`focuson.web.study.demo`), and makes one demo account per role.
+project the demo's Study (:mod:`focuson.web.study.demo`), fills Open on each example project
+(:mod:`focuson.web.insight.demo`) and Co-create and Unite on the first
+(:mod:`focuson.web.statements.demo`, :mod:`focuson.web.ideas.demo`), and makes one demo
+account per role.
 Running it again changes nothing and gives the same accounts: their generated passwords are
 kept in ``var/web/demo-accounts.txt``, readable only by their owner.
 
