@@ -18,7 +18,7 @@ from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
 from tests.web.insight.test_passages import SCRIPTS
 
-from focuson.web.insight.models import Code, Coding, Memo
+from focuson.web.insight.models import Code, Coding, Memo, code_paths
 
 
 def _member(role_user, project, role="facilitator"):
@@ -41,6 +41,7 @@ def test_codebook_nests_renames_and_refuses_loops(client_as, role_user):
     client.post(url, {"name": "Transport", "parent": access.pk, "is_codable": "on"})
     transport = Code.objects.get(name="Transport")
     assert transport.parent == access and transport.path == "Access > Transport"
+    assert code_paths(project.pk) == {access.pk: "Access", transport.pk: "Access > Transport"}
     assert transport.created_by.role == "analyst"
     # The same name twice under one parent is refused; nothing saved.
     again = client.post(url, {"name": "transport", "parent": access.pk})

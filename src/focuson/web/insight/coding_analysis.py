@@ -22,7 +22,7 @@ from focuson.insight.coding_tables import (
     codes_by_attribute,
     cooccurrence,
 )
-from focuson.web.insight.models import Code, Coding, Insight, Participant, Source
+from focuson.web.insight.models import Code, Coding, Insight, Participant, Source, code_paths
 
 
 def paragraphs(text: str) -> pd.DataFrame:
@@ -147,7 +147,11 @@ def tables(project: Any, *, attribute: str, bands: list[str]) -> Tables:
         ),
         columns=["source", "start", "end", "code", "participant"],
     )
-    labels = {c.pk: c.path for c in Code.objects.filter(project=project, is_codable=True)}
+    paths = code_paths(project.pk)
+    labels = {
+        pk: paths[pk]
+        for pk in Code.objects.filter(project=project, is_codable=True).values_list("pk", flat=True)
+    }
     codes = sorted(labels, key=lambda pk: labels[pk].casefold())
     if rows.empty or not codes:
         return Tables(codes, labels, None, None, unattributed)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from focuson.web.core.forms import NHSFormMixin
-from focuson.web.insight.models import Code, Coding, Memo, Participant, Source
+from focuson.web.insight.models import Code, Coding, Memo, Participant, Source, code_paths
 from focuson.web.insight.passages import PassageError, check_span, locate, utf16_to_cp
 
 
@@ -106,7 +106,8 @@ class CodingForm(NHSFormMixin, forms.Form):
         self.fields["code"].queryset = Code.objects.filter(
             project_id=source.project_id, is_codable=True
         )
-        self.fields["code"].label_from_instance = lambda code: code.path
+        paths = code_paths(source.project_id)
+        self.fields["code"].label_from_instance = lambda code: paths.get(code.pk, code.name)
         self.fields["participant"].queryset = Participant.objects.filter(event_id=source.event_id)
         self.fields["text_hash"].initial = source.text_hash
 

@@ -5,7 +5,7 @@
 * :mod:`.coding`: the codebook, codings (coded passages) and memos.
 """
 
-from focuson.web.insight.models.coding import Code, Coding, Memo
+from focuson.web.insight.models.coding import Code, Coding, Memo, code_paths
 from focuson.web.insight.models.events import AttendanceCount, Event, Insight, Participant
 from focuson.web.insight.models.sources import Source, Translation, text_hash
 
@@ -19,6 +19,7 @@ __all__ = [
     "Participant",
     "Source",
     "Translation",
+    "code_paths",
     "text_hash",
 ]
 from focuson.web.insight.models.release import Quote as Quote
