@@ -203,3 +203,14 @@ def test_workspace_lists_sources_by_event(client_as, role_user):
     page = client.get(reverse("insight:workspace", args=[source.project_id]))
     assert "Harlesden notes" in page.text and "Bengali" in page.text
     assert reverse("insight:source_new", args=[source.event_id]) in page.text
+
+
+@pytest.mark.django_db
+def test_workspace_pages_mark_where_you_are(client_as, role_user):
+    source = SourceFactory()
+    client = client_as(_member(role_user, source.project, role="analyst"))
+    for name in ("workspace", "codebook", "agreement", "tables"):
+        url = reverse(f"insight:{name}", args=[source.project_id])
+        page = client.get(url).text
+        assert f'href="{url}" aria-current="page"' in page
+        assert page.count('aria-current="page"') == 1
