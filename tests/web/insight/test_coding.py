@@ -223,3 +223,22 @@ def test_insight_strength_counts_people_and_events(client_as, role_user):
     assert "Strength: 4 people" in seen
     assert reverse("insight:insight_support", args=[insight.pk]) not in seen
     assert escape(reverse("insight:workspace", args=[project.pk])) not in seen
+
+
+@pytest.mark.django_db
+def test_deleting_a_code_hides_it_with_its_children_and_codings(client_as, role_user):
+    coding = CodingFactory()
+    parent = coding.code
+    child = CodeFactory(project=parent.project, parent=parent, name="Below")
+    CodingFactory(source=coding.source, code=child, start=2, end=8)
+    client = client_as(_member(role_user, parent.project))
+    url = reverse("insight:code_delete", args=[parent.pk])
+    ask = client.get(url).text
+    assert "Its 2 coded passages stop showing" in ask and "Below" in ask
+    response = client.post(url)
+    assert response["Location"] == reverse("insight:codebook", args=[parent.project_id])
+    assert not Code.objects.exists() and Code.all_objects.count() == 2
+    page = client.get(coding.source.get_absolute_url()).text
+    assert "Nothing coded yet." in page
+    Code.all_objects.get(pk=parent.pk).restore()
+    assert coding.code.name in client.get(coding.source.get_absolute_url()).text

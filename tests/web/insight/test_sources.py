@@ -214,3 +214,15 @@ def test_workspace_pages_mark_where_you_are(client_as, role_user):
         page = client.get(url).text
         assert f'href="{url}" aria-current="page"' in page
         assert page.count('aria-current="page"') == 1
+
+
+@pytest.mark.django_db
+def test_translation_deleted_leaves_the_original(client_as, role_user):
+    translation = TranslationFactory(text="A translation to remove.")
+    source = translation.source
+    client = client_as(_member(role_user, source.project))
+    response = client.post(reverse("insight:translation_delete", args=[translation.pk]))
+    assert response["Location"] == source.get_absolute_url()
+    assert not Translation.objects.exists() and Translation.all_objects.get().deleted_by
+    page = client.get(source.get_absolute_url()).text
+    assert "A translation to remove." not in page and source.text.split("\n")[0] in page

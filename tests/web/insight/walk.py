@@ -11,6 +11,7 @@ from tests.web.factories.insight_event import EventFactory
 from tests.web.factories.insight_insight import InsightFactory
 from tests.web.factories.insight_participant import ParticipantFactory
 from tests.web.factories.insight_source import SourceFactory
+from tests.web.factories.insight_translation import TranslationFactory
 from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
 from tests.web.walk import World
@@ -93,3 +94,11 @@ WALK_OBJECTS.update(
 import tests.web.insight.walk_release  # noqa: E402, F401 (adds the objects of its URLs)
 
 WALK_OBJECTS["open:source_id"] = _source
+
+
+def _translation(world: World) -> Any:
+    return world.once("insight_translation", lambda: TranslationFactory(source=_source(world)))
+
+
+WALK_OBJECTS["insight:code_delete:pk"] = _code
+WALK_OBJECTS["insight:translation_delete:pk"] = _translation

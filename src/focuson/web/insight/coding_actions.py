@@ -9,7 +9,15 @@ from typing import Any
 from django.apps import apps
 from django.db import transaction
 
-from focuson.web.insight.models import Code, Coding, Insight, Memo, Participant, Source
+from focuson.web.insight.models import (
+    Code,
+    Coding,
+    Insight,
+    Memo,
+    Participant,
+    Source,
+    descendants,
+)
 
 #: What an erased passage becomes: one block per character, so every offset after it (other
 #: people's codings) still points at the same words.
@@ -51,6 +59,16 @@ def apply_code(
         participant=participant,
         **extra,
     )
+
+
+@transaction.atomic
+def delete_code(*, user: Any, code: Code) -> int:
+    """Hide ``code`` and every code under it (their codings stop showing and counting with
+    them; an administrator restores the codes). Returns how many codes were hidden."""
+    hidden = [code, *Code.objects.filter(pk__in=descendants(code))]
+    for each in hidden:  # one by one, so the audit trail records each (a handful at most)
+        each.soft_delete(user=user)
+    return len(hidden)
 
 
 @transaction.atomic

@@ -8,7 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from focuson.web.core.forms import NHSFormMixin
-from focuson.web.insight.models import Code, Coding, Memo, Participant, Source, code_paths
+from focuson.web.insight.models import (
+    Code,
+    Coding,
+    Memo,
+    Participant,
+    Source,
+    code_paths,
+    descendants,
+)
 from focuson.web.insight.passages import PassageError, check_span, locate, utf16_to_cp
 
 
@@ -33,7 +41,7 @@ class CodeForm(NHSFormMixin, forms.ModelForm):
         codes = Code.objects.filter(project=project)
         if self.instance.pk:
             # A code cannot nest under itself or anything below it.
-            below = _descendants(self.instance)
+            below = descendants(self.instance)
             codes = codes.exclude(pk__in=[self.instance.pk, *below])
         self.fields["parent"].queryset = codes
         self.fields["parent"].empty_label = str(_("At the top of the codebook"))
@@ -45,16 +53,6 @@ class CodeForm(NHSFormMixin, forms.ModelForm):
         if name and twins.exclude(pk=self.instance.pk).exists():
             self.add_error("name", _("A code of that name is already there: choose another."))
         return data
-
-
-def _descendants(code: Code) -> list[int]:
-    """Primary keys of every code below ``code`` (one query per level of the tree)."""
-    found: list[int] = []
-    level = [code.pk]
-    while level:
-        level = list(Code.objects.filter(parent_id__in=level).values_list("pk", flat=True))
-        found += level
-    return found
 
 
 class CodingForm(NHSFormMixin, forms.Form):

@@ -15,8 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from focuson.web.insight import coding_actions
-from focuson.web.insight.coding_forms import CodeForm, CodingForm, MemoForm, SupportForm
-from focuson.web.insight.models import Code, Coding, Insight, Memo
+from focuson.web.insight.coding_forms import (
+    CodeForm,
+    CodingForm,
+    MemoForm,
+    SupportForm,
+)
+from focuson.web.insight.models import Code, Coding, Insight, Memo, descendants
 from focuson.web.insight.source_views import get_source, live_sources
 from focuson.web.permissions import Permission, get_visible_or_404, requires
 from focuson.web.programme.models import Project
@@ -117,6 +122,29 @@ def code(request: HttpRequest, pk: int) -> HttpResponse:
             "codings": codings,
             "memos": Memo.objects.filter(code=code).select_related("author"),
             "memo_form": MemoForm(),
+        },
+    )
+
+
+@requires(P)
+def code_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then hide a code, the codes under it and their codings (restorable)."""
+    code = _code(request, pk)
+    below = Code.objects.filter(pk__in=descendants(code))
+    if request.method == "POST":
+        coding_actions.delete_code(user=request.user, code=code)
+        messages.success(
+            request, _("Code deleted. An administrator can restore it from the admin pages.")
+        )
+        return redirect("insight:codebook", pk=code.project_id)
+    return render(
+        request,
+        "insight/code_delete.html",
+        {
+            "code": code,
+            "project": code.project,
+            "below": below,
+            "codings": Coding.objects.filter(code__in=[code, *below]).count(),
         },
     )
 

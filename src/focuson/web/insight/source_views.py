@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from focuson.web.insight import source_actions, source_text
 from focuson.web.insight.coding_forms import CodingForm, MemoForm
-from focuson.web.insight.models import Coding, Event, Memo, Source
+from focuson.web.insight.models import Coding, Event, Memo, Source, Translation
 from focuson.web.insight.source_forms import (
     SourceLanguageForm,
     SourceUploadForm,
@@ -189,4 +189,24 @@ def source_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("insight:workspace", pk=source.project_id)
     return render(
         request, "insight/source_delete.html", {"source": source, "project": source.project}
+    )
+
+
+@requires(P)
+def translation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then hide a translation (e.g. one that still holds an erased person's words)."""
+    live = Translation.objects.select_related("source").filter(source__in=live_sources())
+    translation = get_visible_or_404(request, live, P, pk=pk)
+    source = translation.source
+    if request.method == "POST":
+        translation.soft_delete(user=request.user)
+        messages.success(
+            request,
+            _("Translation deleted. An administrator can restore it from the admin pages."),
+        )
+        return redirect(source)
+    return render(
+        request,
+        "insight/translation_delete.html",
+        {"translation": translation, "source": source, "project": source.project},
     )

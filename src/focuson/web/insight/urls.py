@@ -23,11 +23,17 @@ urlpatterns = [
         "sources/<int:pk>/translations/new/", source_views.translation_new, name="translation_new"
     ),
     path("sources/<int:pk>/delete/", source_views.source_delete, name="source_delete"),
+    path(
+        "translations/<int:pk>/delete/",
+        source_views.translation_delete,
+        name="translation_delete",
+    ),
     path("sources/<int:pk>/memos/new/", coding_views.source_memo, name="source_memo"),
     path("sources/<int:pk>/codings/new/", coding_views.coding_new, name="coding_new"),
     path("projects/<int:pk>/codebook/", coding_views.codebook, name="codebook"),
     path("codes/<int:pk>/", coding_views.code, name="code"),
     path("codes/<int:pk>/memos/new/", coding_views.code_memo, name="code_memo"),
+    path("codes/<int:pk>/delete/", coding_views.code_delete, name="code_delete"),
     path("codings/<int:pk>/", coding_views.coding, name="coding"),
     path("codings/<int:pk>/memos/new/", coding_views.coding_memo, name="coding_memo"),
     path("codings/<int:pk>/delete/", coding_views.coding_delete, name="coding_delete"),

@@ -5,7 +5,7 @@
 * :mod:`.coding`: the codebook, codings (coded passages) and memos.
 """
 
-from focuson.web.insight.models.coding import Code, Coding, Memo, code_paths
+from focuson.web.insight.models.coding import Code, Coding, Memo, code_paths, descendants
 from focuson.web.insight.models.events import AttendanceCount, Event, Insight, Participant
 from focuson.web.insight.models.sources import Source, Translation, text_hash
 
@@ -20,6 +20,7 @@ __all__ = [
     "Source",
     "Translation",
     "code_paths",
+    "descendants",
     "text_hash",
 ]
 from focuson.web.insight.models.release import Quote as Quote

@@ -112,6 +112,16 @@ def code_paths(project_id: int) -> dict[int, str]:
     return out
 
 
+def descendants(code: Code) -> list[int]:
+    """Primary keys of every live code below ``code`` (one query per level of the tree)."""
+    found: list[int] = []
+    level = [code.pk]
+    while level and len(found) < 10000:
+        level = list(Code.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        found += level
+    return found
+
+
 class Coding(SoftDeleteModel):
     """A code applied to a passage of a source, by one coder."""
 
