@@ -242,3 +242,25 @@ def test_deleting_a_code_hides_it_with_its_children_and_codings(client_as, role_
     assert "Nothing coded yet." in page
     Code.all_objects.get(pk=parent.pk).restore()
     assert coding.code.name in client.get(coding.source.get_absolute_url()).text
+
+
+@pytest.mark.django_db
+def test_transcript_speaker_attributes_the_passage(client_as, role_user):
+    text = "[00:00:01] P12: The bus stops at six.\n[00:00:05] Facilitator: Why?"
+    cues = [[16, 37, "P12", 1.0, 4.0], [62, 66, "Facilitator", 5.0, 6.0]]
+    source = SourceFactory(text=text, cues=cues, file_kind="vtt", kind="transcript")
+    p12 = ParticipantFactory(event=source.event, pseudonym="p12")
+    code = CodeFactory(project=source.project)
+    client = client_as(_member(role_user, source.project))
+    url = reverse("insight:coding_new", args=[source.pk])
+    response = client.post(url, {"code": code.pk, "passage": "bus stops at six"}, follow=True)
+    assert "Attributed to p12, the transcript&#x27;s speaker" in response.text
+    assert Coding.objects.get().participant == p12
+    # A passage across two voices, or a voice that is no participant, is attributed to nobody.
+    client.post(url, {"code": code.pk, "start": 20, "end": 66})
+    client.post(url, {"code": code.pk, "passage": "Why?"})
+    assert list(Coding.objects.order_by("pk").values_list("participant", flat=True)) == [
+        p12.pk,
+        None,
+        None,
+    ]

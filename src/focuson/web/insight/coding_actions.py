@@ -37,7 +37,9 @@ def apply_code(
     """Code ``source.text[start:end]`` with ``code`` as ``user`` (offsets already checked).
 
     The same coder applying the same code to the same passage again gets the existing coding
-    back, not a second one (a double click must not double the count).
+    back, not a second one (a double click must not double the count). With no participant
+    given, a transcript's passage spoken by one voice is attributed to the event's participant
+    of that pseudonym, if there is one (:func:`speaker_of`).
     """
     if code.project_id != source.project_id:
         raise ValueError("code: belongs to another project's codebook")
@@ -46,6 +48,8 @@ def apply_code(
     ).first()
     if existing is not None:
         return existing
+    if participant is None:
+        participant = speaker_of(source, start, end)
     # Another coder's coding of the same passage shares its REFI selection.
     twin = Coding.objects.filter(source=source, start=start, end=end).first()
     extra = {"selection_guid": twin.selection_guid} if twin is not None else {}
@@ -59,6 +63,24 @@ def apply_code(
         participant=participant,
         **extra,
     )
+
+
+def speaker_of(source: Source, start: int, end: int) -> Participant | None:
+    """The participant whose words ``start:end`` are, from a WebVTT transcript's voices.
+
+    Only when every cue the passage touches has the same speaker, and the event has a
+    participant with that pseudonym (``<v P12>``): a name that matches nobody attributes
+    nothing, so no one is counted by guesswork.
+    """
+    speakers = {
+        speaker
+        for cue_start, cue_end, speaker, *_times in source.cues
+        if cue_start < end and start < cue_end
+    }
+    if len(speakers) != 1 or None in speakers:
+        return None
+    (speaker,) = speakers
+    return Participant.objects.filter(event_id=source.event_id, pseudonym__iexact=speaker).first()
 
 
 @transaction.atomic

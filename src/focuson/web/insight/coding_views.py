@@ -184,6 +184,12 @@ def coding_new(request: HttpRequest, pk: int) -> HttpResponse:
             _("Coded as %(code)s: characters %(start)s to %(end)s.")
             % {"code": coding.code.name, "start": coding.start, "end": coding.end},
         )
+        if data["participant"] is None and coding.participant is not None:
+            messages.info(
+                request,
+                _("Attributed to %(who)s, the transcript's speaker of the passage.")
+                % {"who": coding.participant.pseudonym},
+            )
         return redirect(reverse("insight:source", args=[source.pk]) + "#codings")
     return render(
         request,
