@@ -141,3 +141,28 @@ def test_tables_page_with_nothing_coded(client_as, role_user):
     client = client_as(_member(role_user, source.project))
     page = client.get(reverse("insight:tables", args=[source.project_id]), {"attribute": "nope"})
     assert page.status_code == 200 and "Nothing attributed to a participant" in page.text
+
+
+@pytest.mark.django_db
+def test_agreement_sample_can_be_narrowed(client_as, double_coded):
+    project, a, b = double_coded
+    sample = project.insight_sources.get(title="Sample")
+    other = SourceFactory(event=sample.event, text="Both read this.\nAnd this.", title="Second")
+    code = project.codes.get(name="Trust")
+    for coder in (a, b):
+        CodingFactory(source=other, code=code, start=0, end=4, coder=coder)
+    whole = coding_analysis.compare_coders(project, a, b)
+    assert [s.title for s in whole.sources] == ["Sample", "Second"] and whole.units == 6
+    narrowed = coding_analysis.compare_coders(project, a, b, only=[other.pk])
+    assert [s.title for s in narrowed.sources] == ["Second"] and narrowed.units == 2
+    assert len(narrowed.common) == 2
+    page = (
+        client_as(a)
+        .get(
+            reverse("insight:agreement", args=[project.pk]),
+            {"coder_a": a.pk, "coder_b": b.pk, "source": [other.pk]},
+        )
+        .text
+    )
+    assert "Sample: 1 source coded by both, 2 paragraphs." in page
+    assert f'value="{sample.pk}">' in page and f'value="{other.pk}" checked>' in page

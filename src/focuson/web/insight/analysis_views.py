@@ -68,7 +68,8 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     result = rows = None
     if form.is_bound and form.is_valid():
         a, b = form.cleaned_data["coder_a"], form.cleaned_data["coder_b"]
-        result = coding_analysis.compare_coders(project, a, b)
+        chosen = [int(x) for x in request.GET.getlist("source") if x.isdigit()]
+        result = coding_analysis.compare_coders(project, a, b, only=chosen or None)
         if result.table is not None:
             names = dict(Code.all_objects.filter(project=project).values_list("pk", "name"))
             rows = [

@@ -69,8 +69,11 @@ class Agreement:
     """Two coders compared on the sources both coded."""
 
     table: pd.DataFrame | None
+    #: The sample: the sources compared.
     sources: list[Source]
     units: int
+    #: Every source both coders coded (the sample can be narrowed to some of them).
+    common: list[Source]
 
 
 def coders(project: Any) -> list[Any]:
@@ -85,17 +88,26 @@ def coders(project: Any) -> list[Any]:
     return list(get_user_model().objects.filter(pk__in=ids).order_by("username"))
 
 
-def compare_coders(project: Any, coder_a: Any, coder_b: Any) -> Agreement:
-    """Agreement per code between two coders, on every source both have coded."""
+def compare_coders(
+    project: Any, coder_a: Any, coder_b: Any, *, only: list[int] | None = None
+) -> Agreement:
+    """Agreement per code between two coders, on every source both have coded.
+
+    ``only`` narrows the sample to those sources (of the ones both coded); ``Agreement.common``
+    lists every source both coded, for choosing.
+    """
     live = Coding.objects.filter(
         source__project=project, source__deleted_at__isnull=True, code__deleted_at__isnull=True
     )
     both = set(live.filter(coder=coder_a).values_list("source_id", flat=True)) & set(
         live.filter(coder=coder_b).values_list("source_id", flat=True)
     )
-    sources = list(Source.objects.filter(pk__in=both).order_by("title"))
+    common = list(Source.objects.filter(pk__in=both).order_by("title"))
+    if only:
+        both &= set(only)
+    sources = [s for s in common if s.pk in both]
     if not sources:
-        return Agreement(None, [], 0)
+        return Agreement(None, [], 0, common)
     texts = {s.pk: s.text for s in sources}
     sample = [f"{s.pk}:{line}" for s in sources for line in paragraphs(s.text)["line"]]
     rows = pd.DataFrame.from_records(
@@ -115,7 +127,7 @@ def compare_coders(project: Any, coder_a: Any, coder_b: Any) -> Agreement:
         codes=codes,
         coders=(str(coder_a.pk), str(coder_b.pk)),
     )
-    return Agreement(table, sources, len(sample))
+    return Agreement(table, sources, len(sample), common)
 
 
 @dataclass(frozen=True)
