@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 from tests.web.factories.statements_round import StatementRoundFactory
 from tests.web.factories.statements_voter import VoterFactory
 
-from focuson.web.statements import actions
+from focuson.web.statements import actions, resident
 from focuson.web.statements.models import Channel, Moderation, Statement, Vote, Voter
 from focuson.web.statements.results import library_rounds, vote_matrix
 
@@ -222,3 +222,21 @@ def test_results_show_declared_groups_when_a_side_of_a_group_has_1_to_7_votes(cl
     assert [name for name, _size in declared.groups] == ["Asian or Asian British", "White"]
     assert all(r.share == r.share for _name, reps in declared.representative for r in reps)
     assert "about 10 people" in page.text
+
+
+@pytest.mark.django_db
+def test_suggestions_are_capped_per_browser_and_per_round(client, monkeypatch):
+    found = StatementRoundFactory()
+    _join(client, found)
+    url = reverse("statements:suggest", args=[found.code])
+    for n in range(resident.SUGGESTIONS_PER_PERSON):
+        assert client.post(url, {"text": f"Suggestion number {n}"}).status_code == 302
+    refused = client.post(url, {"text": "One more"})
+    assert "you have suggested 5 statements already" in refused.context["form"].errors["text"][0]
+    assert not Statement.objects.filter(text="One more").exists()
+    # Another browser is stopped by the round's queue once it is full.
+    monkeypatch.setattr(actions, "MAX_WAITING", resident.SUGGESTIONS_PER_PERSON)
+    other = Client()
+    _join(other, found)
+    full = other.post(url, {"text": "From someone else"})
+    assert "Many suggestions are waiting" in full.context["form"].errors["text"][0]

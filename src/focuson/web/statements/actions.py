@@ -89,6 +89,10 @@ def create_round(
     return found
 
 
+#: Residents' suggestions waiting for moderation in one round, at most.
+MAX_WAITING = 50
+
+
 @transaction.atomic
 def add_statement(
     *, user: Any, round: StatementRound, text: str, author: str = "staff"
@@ -101,6 +105,13 @@ def add_statement(
         raise StatementsError(_("This round is closed: it takes no more statements."))
     if round.statements.filter(text__iexact=text).exists():
         raise StatementsError(_("That statement is in the round already."))
+    waiting = round.statements.filter(status=Moderation.PENDING).count()
+    if author == Author.RESIDENT and waiting >= MAX_WAITING:
+        # Residents need no account, so a cap on the queue (not on a person) keeps a flood of
+        # suggestions from burying the round's facilitators.
+        raise StatementsError(
+            _("Many suggestions are waiting for a facilitator to read them; try again later.")
+        )
     status = Moderation.ACCEPTED if author == Author.STAFF else Moderation.PENDING
     statement = Statement(round=round, text=text, author=author, status=status)
     _audited(statement, user).save()

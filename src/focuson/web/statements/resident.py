@@ -122,6 +122,10 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "statements/resident/vote.html", context)
 
 
+#: Suggestions one browser may make in a round (anonymous: counted in its session).
+SUGGESTIONS_PER_PERSON = 5
+
+
 @public
 def suggest(request: HttpRequest, code: str) -> HttpResponse:
     """Suggest a statement of one's own: it waits for a facilitator to accept it."""
@@ -129,7 +133,20 @@ def suggest(request: HttpRequest, code: str) -> HttpResponse:
     if participant is None:
         return _to_join(found)
     form = StatementForm(request.POST if request.method == "POST" else None)
+    key = f"focuson_suggested:{found.pk}"
     if request.method == "POST" and form.is_valid():
+        if request.session.get(key, 0) >= SUGGESTIONS_PER_PERSON:
+            form.add_error(
+                "text",
+                _(
+                    "Thank you: you have suggested %(n)d statements already. A facilitator will "
+                    "read them before you suggest more."
+                )
+                % {"n": SUGGESTIONS_PER_PERSON},
+            )
+            return render(
+                request, "statements/resident/suggest.html", {"round": found, "form": form}
+            )
         try:
             actions.add_statement(
                 user=None, round=found, text=form.cleaned_data["text"], author=Author.RESIDENT
@@ -137,6 +154,7 @@ def suggest(request: HttpRequest, code: str) -> HttpResponse:
         except actions.StatementsError as error:
             form.add_error("text", str(error))
         else:
+            request.session[key] = request.session.get(key, 0) + 1
             messages.success(
                 request,
                 _(
