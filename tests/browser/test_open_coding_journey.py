@@ -154,6 +154,26 @@ def test_lead_uploads_translates_and_codes_a_bengali_transcript(
     assert page.locator("mark.focuson-coded").first.inner_text() == PASSAGE
     journey.look("coded")
 
+    # A whole line, as a triple click selects it (ending at the start of the next line).
+    page.evaluate(
+        """() => {
+            const lines = document.querySelectorAll('#source-text .focuson-source__line');
+            const range = document.createRange();
+            range.setStart(lines[1].querySelector('.focuson-source__text'), 0);
+            range.setEnd(lines[2], 0);
+            document.getSelection().removeAllRanges();
+            document.getSelection().addRange(range);
+        }"""
+    )
+    page.wait_for_function("() => document.querySelector('input[name=utf16_start]').value !== ''")
+    page.get_by_label("Code", exact=True).select_option(label="Evening access")
+    page.get_by_role("button", name="Apply the code").click()
+    page.wait_for_load_state()
+    second = TRANSCRIPT.split("\n")[1]
+    begins = TRANSCRIPT.index(second)
+    message = page.locator(".focuson-message").first.inner_text()
+    assert f"characters {begins} to {begins + len(second)}" in message, message
+
     # An insight tied to the finding, supported by the passage.
     journey.goto(f"/open/projects/{project}/insights/new/")
     page.get_by_label("Statement").fill("Evening clinics are out of reach by bus.")

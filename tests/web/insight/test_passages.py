@@ -72,6 +72,12 @@ def test_snap_keeps_marks_with_their_letters():
     assert snap(tamil, 0, 1) == (0, 2)
 
 
+def test_check_span_trims_spaces_and_line_breaks():
+    # A triple click selects a line and the break after it.
+    assert check_span("Bus late.\nClinic shut.", 0, 10) == (0, 9)
+    assert check_span("  বাস ", 0, 6) == (2, 5)
+
+
 def test_check_span_refuses_what_is_not_a_passage():
     with pytest.raises(PassageError, match="within the text"):
         check_span("abc", 0, 4)

@@ -62,7 +62,16 @@ def _joins(char: str) -> bool:
 
 
 def check_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """``(start, end)`` widened to whole characters, or :class:`PassageError` if out of range."""
+    """``(start, end)`` without spaces at either edge, widened to whole characters.
+
+    >>> check_span("The bus.\\nNext", 4, 9)
+    (4, 8)
+
+    Raises
+    ------
+    PassageError
+        A span out of range, backwards, or of spaces only.
+    """
     if start < 0 or end > len(text):
         raise PassageError(
             _("The passage must lie within the text, which has %(n)s characters (counted from 0).")
@@ -70,10 +79,15 @@ def check_span(text: str, start: int, end: int) -> tuple[int, int]:
         )
     if end <= start:
         raise PassageError(_("The end of the passage must come after its start."))
-    start, end = snap(text, start, end)
     if not text[start:end].strip():
         raise PassageError(_("The passage is only spaces or line breaks: select some words."))
-    return start, end
+    # A selection that runs into the next line (a triple click) or takes a space with it is
+    # cut back to its words.
+    while text[start].isspace():
+        start += 1
+    while text[end - 1].isspace():
+        end -= 1
+    return snap(text, start, end)
 
 
 def utf16_to_cp(text: str, units: int) -> int:

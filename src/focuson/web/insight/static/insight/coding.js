@@ -13,11 +13,6 @@ function offsetIn(lineText, node, offset) {
   return Number(lineText.dataset.u16) + range.toString().length;
 }
 
-function lineOf(node) {
-  const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-  return element ? element.closest(".focuson-source__text") : null;
-}
-
 function connect(form) {
   const source = document.getElementById(form.dataset.source);
   if (!source) return;
@@ -41,21 +36,31 @@ function connect(form) {
     const selection = document.getSelection();
     if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
     const range = selection.getRangeAt(0);
-    const first = lineOf(range.startContainer);
-    const last = lineOf(range.endContainer);
-    if (!first || !last || !source.contains(first) || !source.contains(last)) return;
-    start.value = offsetIn(first, range.startContainer, range.startOffset);
-    end.value = offsetIn(last, range.endContainer, range.endOffset);
-    // The words between, lines joined as in the text (the line numbers are not part of it).
-    const words = [];
-    for (const line of source.querySelectorAll(".focuson-source__text")) {
-      if (!range.intersectsNode(line)) continue;
+    // The lines' texts the selection covers (not the line numbers beside them). A selection
+    // may start or end outside a line's text (a triple click ends at the next line): it then
+    // runs from the first line's start or to the last line's end.
+    const lines = [...source.querySelectorAll(".focuson-source__text")].filter((line) =>
+      range.intersectsNode(line),
+    );
+    if (lines.length === 0) return;
+    const first = lines[0];
+    const last = lines[lines.length - 1];
+    const startsInside = first.contains(range.startContainer);
+    const endsInside = last.contains(range.endContainer);
+    start.value = startsInside
+      ? offsetIn(first, range.startContainer, range.startOffset)
+      : Number(first.dataset.u16);
+    end.value = endsInside
+      ? offsetIn(last, range.endContainer, range.endOffset)
+      : Number(last.dataset.u16) + last.textContent.length; // JavaScript counts UTF-16 too
+    // The words between, lines joined as in the text.
+    const words = lines.map((line) => {
       const part = document.createRange();
       part.selectNodeContents(line);
-      if (line === first) part.setStart(range.startContainer, range.startOffset);
-      if (line === last) part.setEnd(range.endContainer, range.endOffset);
-      words.push(part.toString());
-    }
+      if (line === first && startsInside) part.setStart(range.startContainer, range.startOffset);
+      if (line === last && endsInside) part.setEnd(range.endContainer, range.endOffset);
+      return part.toString();
+    });
     passage.value = words.join("\n");
     typed.forEach((input) => input && (input.value = ""));
     note.textContent = form.dataset.selectedLabel || "Selected passage filled in below.";
