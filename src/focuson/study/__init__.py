@@ -22,6 +22,7 @@ from focuson.study.its_many import ManyFits, its_gap_many, its_many
 from focuson.study.plan import Plan, PlanError, PlanRecord, freeze, plan_hash, read_plan
 from focuson.study.power import its_level_se, its_mde, mde_proportion, power_statement
 from focuson.study.sdid import SdidFit, gap_series, sdid
+from focuson.study.staggered import StaggeredFit, staggered, staggered_gap
 from focuson.study.synth import SyntheticControl, simplex_weights, synthetic_control
 from focuson.study.verdict import StudyVerdict, Verdict, judge, study_verdict
 
@@ -40,6 +41,7 @@ __all__ = [
     "PlanError",
     "PlanRecord",
     "SdidFit",
+    "StaggeredFit",
     "StudyVerdict",
     "SyntheticControl",
     "Verdict",
@@ -65,6 +67,8 @@ __all__ = [
     "read_plan",
     "sdid",
     "simplex_weights",
+    "staggered",
+    "staggered_gap",
     "study_verdict",
     "synthetic_control",
     "twfe",
