@@ -203,4 +203,13 @@ def test_lead_uploads_translates_and_codes_a_bengali_transcript(
     ):
         journey.goto(path)
         journey.look(name)
+    # The demo's coders compared (the results table and the sample's checkboxes looked at too).
+    journey.goto(f"/open/projects/{project}/agreement/")
+    coders = page.get_by_label("First coder").locator("option").count() - 1
+    if coders >= 2:
+        page.get_by_label("First coder").select_option(index=1)
+        page.get_by_label("Second coder").select_option(index=2)
+        page.get_by_role("button", name="Compare").click()
+        page.wait_for_load_state()
+        journey.look("agreement-compared")
     assert not journey.violations, journey.violations
