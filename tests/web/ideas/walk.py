@@ -11,6 +11,7 @@ from tests.web.factories.ideas_round import PrioritisationRoundFactory
 from tests.web.factories.ideas_session import CoCreationSessionFactory
 from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
+from tests.web.factories.statements_round import StatementRoundFactory
 from tests.web.walk import World
 
 
@@ -68,6 +69,14 @@ def _code(world: World) -> Any:
     return _public_session(world).code
 
 
+def _public_statement_round(world: World) -> Any:
+    """An open statement round of the residents' session's project."""
+    return world.once(
+        "ideas_public_statements",
+        lambda: StatementRoundFactory(project=_public_session(world).project),
+    )
+
+
 WALK_OBJECTS |= {
     "ideas:session_id": _session,
     "ideas:take_part:session_id": _public_session,
@@ -76,5 +85,8 @@ WALK_OBJECTS |= {
     "ideas:resident_comment:idea_id": _public_idea,
     "ideas:resident_score:session_id": _public_session,
     "ideas:resident_leave:session_id": _public_session,
+    "ideas:resident_statements:session_id": _public_session,
+    "ideas:resident_statements:round_id": _public_statement_round,
+    "ideas:resident_remove:session_id": _public_session,
     "join:code:code": _code,
 }

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from focuson.ideas.decision import DecisionError, decide
 from focuson.ideas.unite import DEFAULT_CRITERIA
+from focuson.web.ideas.erasure import forget_ballots
 from focuson.web.ideas.models import (
     Ballot,
     BallotScore,
@@ -171,8 +172,15 @@ def add_ballot(
     if any(i not in ideas or c not in known for i, c in scores) or set(supports or ()) - ideas:
         raise IdeasError(_("Score only the ideas of this round, on its criteria."))
     if participant:
-        for earlier in Ballot.objects.filter(round=round, participant=participant):
-            _audited(earlier, user).delete()
+        # A resident's earlier ballot goes with its history: it was theirs alone, and kept it
+        # would outlive their asking to remove what they gave (ideas.erasure).
+        forget_ballots(
+            list(
+                Ballot.objects.filter(round=round, participant=participant).values_list(
+                    "pk", flat=True
+                )
+            )
+        )
     ballot = Ballot(
         round=round,
         role=role,

@@ -147,7 +147,10 @@ class IdeaContributor(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    history = HistoricalRecords()
+    #: A one-way hash of the anonymous id of a resident who added the idea in a session (so
+    #: that they can remove what they gave); never shown, exported or kept in the history.
+    participant = models.CharField(max_length=64, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["participant"])
 
     class Meta:
         ordering = ["pk"]

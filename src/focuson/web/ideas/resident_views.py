@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from focuson.web.core import join_codes
-from focuson.web.ideas import actions, session_actions
+from focuson.web.ideas import actions, resident_statements, session_actions
 from focuson.web.ideas.models import (
     Ballot,
     BallotScore,
@@ -145,6 +145,7 @@ def take_part(request: HttpRequest, session_id: int) -> HttpResponse:
         "round": round_,
         "scored": round_ is not None
         and Ballot.objects.filter(round=round_, participant=who).exists(),
+        "statement_rounds": resident_statements.rounds_for_page(request, found),
     }
     return render(request, "ideas/resident/session.html", context)
 
@@ -155,7 +156,7 @@ def add_idea(request: HttpRequest, session_id: int) -> HttpResponse:
     joined = _joined(request, session_id)
     if joined is None:
         return _to_join(request)
-    found, _who = joined
+    found, who = joined
     if not _live(found):
         return render(request, "ideas/resident/closed.html", {"session": found})
     form = ResidentIdeaForm(_posted(request))
@@ -166,6 +167,7 @@ def add_idea(request: HttpRequest, session_id: int) -> HttpResponse:
                 session=found,
                 fields={f: data[f] for f in ResidentIdeaForm.Meta.fields},
                 name=data["name"],
+                participant=who,
             )
         except actions.IdeasError as error:
             form.add_error(None, str(error))
@@ -268,3 +270,22 @@ def leave(request: HttpRequest, session_id: int) -> HttpResponse:
     if joined is None:
         return _to_join(request)
     return redirect(joined[0].get_resident_url())
+
+
+@public
+def vote_in_round(request: HttpRequest, session_id: int, round_id: int) -> HttpResponse:
+    """Join one of the project's open statement rounds from the session's page, and vote: the
+    session's code opens its project's open rounds, and nothing else."""
+    joined = _joined(request, session_id)
+    if joined is None:
+        return _to_join(request)
+    found, _who = joined
+    if request.method != "POST":
+        return redirect(found.get_resident_url())
+    rounds = resident_statements.open_rounds(found)
+    round_ = rounds.filter(pk=round_id).first() if _live(found) else None
+    if round_ is None:
+        raise Http404  # not an open round of this session's project
+    join_codes.join(request, round_)
+    resident_statements.remember_session(request, round_, found)
+    return redirect("statements:vote", code=round_.code)

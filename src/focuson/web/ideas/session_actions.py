@@ -121,19 +121,21 @@ def _accepting(session: CoCreationSession) -> None:
 
 @transaction.atomic
 def add_resident_idea(
-    *, session: CoCreationSession, fields: Mapping[str, Any], name: str = ""
+    *, session: CoCreationSession, fields: Mapping[str, Any], name: str = "", participant: str = ""
 ) -> Idea:
     """An idea a resident added in ``session`` (no account), with them as a resident co-author
-    (``name`` as they gave it, or blank: "a resident")."""
+    (``name`` as they gave it, or blank: "a resident"; ``participant`` their hash, so that they
+    can remove what they gave: :mod:`focuson.web.ideas.erasure`)."""
     _accepting(session)
     idea = save_idea(
         user=None,
         project=session.project,
         fields={**fields, "session": session, "status": IdeaStatus.SUBMITTED},
     )
-    _audited(
-        IdeaContributor(idea=idea, name=name.strip(), role=Role.RESIDENT, session=session), None
-    ).save()
+    author = IdeaContributor(
+        idea=idea, name=name.strip(), role=Role.RESIDENT, session=session, participant=participant
+    )
+    _audited(author, None).save()
     return idea
 
 

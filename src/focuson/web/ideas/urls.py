@@ -1,6 +1,6 @@
 from django.urls import path
 
-from focuson.web.ideas import exports, resident_views, session_views, views
+from focuson.web.ideas import exports, resident_erasure, resident_views, session_views, views
 
 app_name = "ideas"
 urlpatterns = [
@@ -39,4 +39,10 @@ urlpatterns = [
     ),
     path("take-part/<int:session_id>/score/", resident_views.score, name="resident_score"),
     path("take-part/<int:session_id>/leave/", resident_views.leave, name="resident_leave"),
+    path(
+        "take-part/<int:session_id>/statements/<int:round_id>/",
+        resident_views.vote_in_round,
+        name="resident_statements",
+    ),
+    path("take-part/<int:session_id>/remove/", resident_erasure.remove, name="resident_remove"),
 ]

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from focuson.ideas.polis import MODERATED_OUT, PolisExportError, read_polis_files
 from focuson.web.programme import actions as programme
 from focuson.web.programme.models import Project, Status, Step
+from focuson.web.statements.erasure import suggestion_hash
 from focuson.web.statements.models import (
     MAX_IMPORTED_TEXT,
     Author,
@@ -95,9 +96,13 @@ MAX_WAITING = 50
 
 @transaction.atomic
 def add_statement(
-    *, user: Any, round: StatementRound, text: str, author: str = "staff"
+    *, user: Any, round: StatementRound, text: str, author: str = "staff", participant: str = ""
 ) -> Statement:
-    """Add a statement: a staff one is accepted at once, a resident's waits for moderation."""
+    """Add a statement: a staff one is accepted at once, a resident's waits for moderation.
+
+    ``participant`` is a resident's anonymous id: kept hashed on their suggestion, so that they
+    can remove it (:mod:`focuson.web.statements.erasure`).
+    """
     text = text.strip()
     if not text:
         raise StatementsError(_("Write the statement."))
@@ -113,7 +118,13 @@ def add_statement(
             _("Many suggestions are waiting for a facilitator to read them; try again later.")
         )
     status = Moderation.ACCEPTED if author == Author.STAFF else Moderation.PENDING
-    statement = Statement(round=round, text=text, author=author, status=status)
+    statement = Statement(
+        round=round,
+        text=text,
+        author=author,
+        status=status,
+        participant=suggestion_hash(round, participant) if participant else "",
+    )
     _audited(statement, user).save()
     return statement
 

@@ -109,8 +109,11 @@ class Statement(models.Model):
     )
     #: The Pol.is comment id, for a statement imported from Pol.is.
     polis_id = models.IntegerField(_("Pol.is comment id"), null=True, blank=True)
+    #: A one-way hash of the anonymous id of the resident who suggested it (so that they can
+    #: remove it); never shown, exported or kept in the history.
+    participant = models.CharField(max_length=64, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["participant"])
 
     class Meta:
         ordering = ["pk"]

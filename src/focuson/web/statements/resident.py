@@ -16,9 +16,12 @@ from django.utils.translation import gettext as _
 
 from focuson.web.core import join_codes
 from focuson.web.permissions import public
-from focuson.web.statements import actions
+from focuson.web.statements import actions, erasure
 from focuson.web.statements.forms import GroupForm, StatementForm, VoteForm
 from focuson.web.statements.models import Author, Moderation, StatementRound, Voter
+
+#: The co-creation session a resident came from, by round pk (its page, linked back to).
+VIA_SESSION = "focuson_via_session"
 
 
 def _by_code(code: str) -> StatementRound:
@@ -118,6 +121,7 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
         "total": len(statements),
         "voted": [(s, done[s.pk]) for s in statements if s.pk in done],
         "open": found.accepting(),
+        "session_url": request.session.get(VIA_SESSION, {}).get(str(found.pk)),
     }
     return render(request, "statements/resident/vote.html", context)
 
@@ -149,7 +153,11 @@ def suggest(request: HttpRequest, code: str) -> HttpResponse:
             )
         try:
             actions.add_statement(
-                user=None, round=found, text=form.cleaned_data["text"], author=Author.RESIDENT
+                user=None,
+                round=found,
+                text=form.cleaned_data["text"],
+                author=Author.RESIDENT,
+                participant=participant,
             )
         except actions.StatementsError as error:
             form.add_error("text", str(error))
@@ -189,3 +197,32 @@ def about_you(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Saved. Thank you."))
         return redirect("statements:vote", code=found.code)
     return render(request, "statements/resident/about_you.html", {"round": found, "form": form})
+
+
+@public
+def leave(request: HttpRequest, code: str) -> HttpResponse:
+    """Leave the round on this device (what was given stays), or remove it all and leave."""
+    found, participant = _joined(request, code)
+    if participant is None:
+        return _to_join(found)
+    if request.method == "POST":
+        if request.POST.get("remove"):
+            gone = erasure.remove_participant(round=found, participant=participant)
+            message = _(
+                "Your votes (%(votes)d), your group and the statements you suggested "
+                "(%(suggestions)d) are removed, and you have left the round on this device."
+            ) % {"votes": gone.votes, "suggestions": gone.suggestions}
+        else:
+            message = _("You have left the round on this device. Your votes still count.")
+        join_codes.leave(request, found)
+        messages.success(request, message)
+        return redirect("statements:enter_code")
+    voter = _voter(found, participant)
+    context = {
+        "round": found,
+        "votes": voter.votes.count() if voter else 0,
+        "suggested": found.statements.filter(
+            participant=erasure.suggestion_hash(found, participant)
+        ).count(),
+    }
+    return render(request, "statements/resident/leave.html", context)

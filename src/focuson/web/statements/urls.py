@@ -21,4 +21,5 @@ urlpatterns = [
     path("r/<str:code>/", resident.vote, name="vote"),
     path("r/<str:code>/suggest/", resident.suggest, name="suggest"),
     path("r/<str:code>/about-you/", resident.about_you, name="about_you"),
+    path("r/<str:code>/leave/", resident.leave, name="leave"),
 ]
