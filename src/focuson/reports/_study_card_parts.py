@@ -12,6 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from focuson.charts.event_time import event_time_chart
 from focuson.charts.study import counterfactual_chart, forest_chart
 from focuson.labels import group_label
 from focuson.reports._html import Page, e, records, table
@@ -192,6 +193,32 @@ class Card:
                 figure_id="counterfactual",
             )  # fmt: skip
         page.add("</section>")
+
+    def event_time(self, page: Page) -> None:
+        """Effects by months since each unit's start, leads included (staggered roll-out)."""
+        rows = self.effects.loc[self.effects["estimand"] == "event_time"]
+        if rows.empty:
+            return
+        rows = rows.assign(relative=rows["group"].astype(int)).sort_values("relative")
+        leads = rows.loc[rows["relative"] < 0, "estimate"].to_numpy(float)
+        lags = rows.loc[rows["relative"] >= 0]
+        words = f"{self.title} by months since each unit's start."
+        if leads.size:
+            words += (f" Before the start the effects lie between {_num(leads.min(), self.unit)} "
+                      f"and {_num(leads.max(), self.unit)}.")  # fmt: skip
+        if not lags.empty:
+            first, last = records(lags.iloc[[0, -1]])
+            at_first = _num(first["estimate"], self.unit, True)
+            at_last = _num(last["estimate"], self.unit, True)
+            words += f" In the first month {at_first}; {int(last['relative'])} months on {at_last}."
+        page.figure(
+            event_time_chart(rows, unit=self.unit.strip()),
+            label=words,
+            caption=("Effects by months since each unit's own start, with 95% intervals (unit "
+                     "bootstrap), positive = better. Grey, before the start: these should sit "
+                     "on zero when the trends were parallel. Blue: the effect as it built up."),
+            figure_id="event-time",
+        )  # fmt: skip
 
     def people(self, estimate: float) -> str:
         if self.unit != " pp":

@@ -81,6 +81,7 @@ def study_card(
             '<div class="card-grid">',
         )
         card.overall(page)
+        card.event_time(page)
         card.gap(page)
         page.add('<section aria-labelledby="design"><h2 id="design">Question and design</h2>',
                  card.design(), "</section>")  # fmt: skip

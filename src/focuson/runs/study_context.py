@@ -117,6 +117,12 @@ def study_context(plan: Plan, plan_path: Path, source: Path) -> StudyContext:
         dim, grp, unit_name = unit.dimension, unit.group, f"{unit.dimension} {unit.group}"
         gdim = f"{unit.dimension} x {gap_dim}"
     check_group(table, dim, grp, "the plan's unit")
+    comparison = tuple(plan.comparison_units)
+    if plan.design == "staggered":  # the other treated units, then the never-treated ones
+        rolled = tuple(u for u in plan.rollout if u != grp and u not in comparison)
+        for u in rolled:
+            check_group(table, dim, u, "the plan's rollout")
+        comparison = rolled + comparison
     for c in plan.comparison_units:
         if c == grp:
             raise StudyError(f"{plan_path.name}: the unit {grp} is also a comparison unit.")
@@ -137,7 +143,7 @@ def study_context(plan: Plan, plan_path: Path, source: Path) -> StudyContext:
     title = str(table["indicator_title"].iloc[0]) if "indicator_title" in table else indicator
     ctx = StudyContext(
         plan=plan, table=table, title=title, unit_name=unit_name, dimension=dim, group=grp,
-        gap_dimension=gdim, most="", least="", comparison=tuple(plan.comparison_units),
+        gap_dimension=gdim, most="", least="", comparison=comparison,
         pre=months_of(w.pre), post=months_of(w.post),
         n_transition=len(months_of(Window(start=w.pre.end, end=w.post.start))) - 2,
         multiplier=mult, units=units, shown=" pp" if units == "pp" else "",

@@ -80,6 +80,15 @@ def _checks(ctx: StudyContext, d: DesignFit | None, series: pd.DataFrame) -> pd.
             f"The weighted comparison units track the unit before the change with a root mean "
             f"squared error of {rmspe} (the unit's own spread: {sd:.3g}).", float(rmspe),
         ))  # fmt: skip
+    elif "pretrend" in f:
+        _, largest, p = f["pretrend"]
+        rows.append(_check(
+            "parallel_trends", "warning" if p < 0.05 else "pass",
+            f"Event-time leads before each unit's start (largest {largest}{ctx.shown}): the "
+            f"joint test that they are all zero gives p = {p:.2g}"
+            + (": the trends before the change were not parallel." if p < 0.05
+               else ", within chance."), p,
+        ))  # fmt: skip
     elif "leads" in f:
         _, largest, p = f["leads"]
         rows.append(_check(
@@ -249,7 +258,9 @@ def _verdict(ctx: StudyContext, d: DesignFit | None, n_points: int) -> StudyVerd
         delta_overall=swc.overall, delta_gap=swc.gap,
         outcome=f"{ctx.title} in {ctx.unit_name}", gap_name=ctx.gap_name, unit=ctx.shown,
         n_points=n_points, placebo_inference=d.placebo,
-        treated_clusters=None if ctx.plan.design == "comparative_its" else 1,
+        treated_clusters=None if ctx.plan.design == "comparative_its" else
+        (d.treated_clusters or 1),
+        pre_trend_failed="pretrend" in d.facts and d.facts["pretrend"][2] < 0.05,
     )  # fmt: skip
     if not gap_ok and v.overall is not None:
         from dataclasses import replace

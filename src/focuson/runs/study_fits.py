@@ -62,6 +62,7 @@ class DesignFit:
     facts: dict[str, tuple[str, str, float]] = field(default_factory=dict)
     placebo: bool = False
     no_interval: str | None = None  # why there is no interval (the verdict is descriptive)
+    treated_clusters: int | None = None  # treated units, when more than the plan's one
 
 
 def effect(name: str, est: float, se: float, lo: float, hi: float, p: float) -> ItsEffect:
@@ -348,7 +349,13 @@ def fit_design(ctx: StudyContext) -> DesignFit | None:
     p = panel(ctx, "unit", ctx.months)
     if not p.complete:
         return None
-    if len(p.units) < 3 and ctx.plan.design in ("synthetic_control", "sdid", "did", "ancova"):
+    if len(p.units) < 3 and ctx.plan.design in (
+        "synthetic_control",
+        "sdid",
+        "did",
+        "ancova",
+        "staggered",
+    ):
         from focuson.runs.study_series import StudyError
 
         raise StudyError(
@@ -360,6 +367,10 @@ def fit_design(ctx: StudyContext) -> DesignFit | None:
         return fit_comparative_its(ctx, p)
     if design == "did":
         return fit_did(ctx, p)
+    if design == "staggered":
+        from focuson.runs.study_staggered import fit_staggered  # it builds on this module
+
+        return fit_staggered(ctx, p)
     if design in ("synthetic_control", "sdid"):
         return fit_sdid(ctx, p, "sc" if design == "synthetic_control" else "sdid")
     return fit_ancova(ctx, p)

@@ -260,7 +260,8 @@ def _post_pattern(
         raise ValueError(
             "Treatment does not start in the same period for every treated unit (or stops): "
             "plain two-way fixed effects is biased under staggered adoption (evaluation.md 3.5)."
-            " Use a heterogeneity-robust design."
+            " Use the staggered design: focuson.study.staggered (the imputation estimator of "
+            "Borusyak, Jaravel & Spiess), design: staggered with a rollout in a Study plan."
         )
     return treated_units, post
 

@@ -37,8 +37,9 @@ MAX_PLAN_CHARACTERS = 200_000
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 Design = Literal[
-    "its", "comparative_its", "did", "synthetic_control", "sdid", "ancova", "descriptive"
-]
+    "its", "comparative_its", "did", "staggered", "synthetic_control", "sdid", "ancova",
+    "descriptive",
+]  # fmt: skip
 
 
 def _month(v: Any) -> Any:
@@ -176,6 +177,9 @@ class Plan(_Model):
     smallest_worthwhile_change: SmallestWorthwhileChange
     design: Design
     comparison_units: tuple[str, ...] = ()
+    #: Staggered roll-out: the first month of each treated unit (the plan's unit, when not
+    #: named, starts with the post window); units not named are never treated.
+    rollout: dict[str, str] = Field(default_factory=dict)
     windows: Windows
     model: ModelSpec = ModelSpec()
     concurrent_events: tuple[ConcurrentEvent, ...] = ()
@@ -185,7 +189,36 @@ class Plan(_Model):
         needs = {"did", "synthetic_control", "sdid", "comparative_its"}
         if self.design in needs and not self.comparison_units:
             raise ValueError(f"design '{self.design}' needs comparison_units (a list of units)")
+        starts = set(self.rollout.values())
+        if self.unit is not None and self.unit.group not in self.rollout:
+            starts.add(self.windows.post.start)
+        if self.design != "staggered" and len(starts) > 1:
+            raise ValueError(
+                "the rollout starts in different months: two-way fixed effects is biased under "
+                "staggered adoption; use design: staggered (evaluation.md 3.5)"
+            )
+        if self.design == "staggered":
+            if self.unit is None:
+                raise ValueError("design 'staggered' needs the plan's unit and its rollout")
+            if not self.rollout:
+                raise ValueError(
+                    "design 'staggered' needs rollout: the first month of each treated unit"
+                )
+            w = self.windows
+            late = [u for u, m in self.rollout.items() if not w.pre.start < m <= w.post.end]
+            if late:
+                raise ValueError(
+                    f"rollout months of {', '.join(late)} must fall after the pre window starts "
+                    "and no later than the post window ends"
+                )
         return self
+
+    @field_validator("rollout", mode="before")
+    @classmethod
+    def _rollout(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            return {str(k): _month(m) for k, m in v.items()}
+        return v
 
 
 class PlanError(ValueError):
