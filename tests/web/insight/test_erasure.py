@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from tests.web.factories.insight_code import CodeFactory
 from tests.web.factories.insight_coding import CodingFactory
 from tests.web.factories.insight_insight import InsightFactory
@@ -18,7 +19,7 @@ from tests.web.factories.insight_translation import TranslationFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
 
 from focuson.web.insight.coding_actions import ERASED
-from focuson.web.insight.models import Coding, Memo, Participant
+from focuson.web.insight.models import Coding, Memo, Participant, Quote, Translation
 
 SECRET = "my neighbour Mrs Begum at 12 Acacia Road"
 TEXT = f"P1: The bus stops at six.\nP2: I go with {SECRET} who drives.\nP1: Evenings are hard."
@@ -46,7 +47,7 @@ def _rows_holding(needle: str) -> list[str]:
 def test_erasing_a_participant_leaves_nothing_of_their_words(client_as, role_user):
     source = SourceFactory(text=TEXT)
     project = source.project
-    TranslationFactory(source=source)
+    translation = TranslationFactory(source=source, text=f"Translated: I go with {SECRET}.")
     p2 = ParticipantFactory(event=source.event, pseudonym="P2")
     p1 = ParticipantFactory(event=source.event, pseudonym="P1")
     code, other_code = CodeFactory(project=project), CodeFactory(project=project)
@@ -68,12 +69,24 @@ def test_erasing_a_participant_leaves_nothing_of_their_words(client_as, role_use
     overlap = CodingFactory(source=source, code=code, start=0, end=start + 20)
     p1_start = TEXT.index("Evenings")
     kept = CodingFactory(source=source, code=code, start=p1_start, end=p1_start + 8, participant=p1)
+    # A quote released from the overlapping coding holds part of P2's words.
+    quote = Quote.objects.create(
+        project=project,
+        coding=overlap,
+        redacted_text=overlap.excerpt,
+        threshold=8,
+        released_by=user,
+        released_at=timezone.now(),
+    )
     assert _rows_holding(SECRET)  # the words are there before
 
     response = client_as(user).post(reverse("insight:participant_erase", args=[p2.pk]), follow=True)
 
     assert "2 coded passages, 1 memos on them, and their words in 1 sources" in response.text
-    assert "1 translations of those sources may still hold their words" in response.text
+    assert "1 translations of those sources (translate the sources again)" in response.text
+    assert "1 released quotes of passages that overlapped theirs" in response.text
+    assert not Translation.all_objects.filter(pk=translation.pk).exists()
+    assert not Quote.objects.filter(pk=quote.pk).exists()
     assert _rows_holding(SECRET) == []
     assert not Participant.objects.filter(pk=p2.pk).exists()
     assert not Coding.all_objects.filter(pk__in=[c.pk for c in theirs]).exists()

@@ -16,6 +16,7 @@ from focuson.web.insight.models import (
     Memo,
     Participant,
     Source,
+    Translation,
     descendants,
 )
 
@@ -109,7 +110,10 @@ class Erased:
     codings: int
     memos: int
     sources: int
-    translations_to_review: int
+    #: Translations of those sources, removed: they held the words in another language.
+    translations: int
+    #: Released quotes of other codings that overlapped the words, removed.
+    quotes: int
 
 
 def erase_passages(*, participant: Participant) -> Erased:
@@ -118,9 +122,11 @@ def erase_passages(*, participant: Participant) -> Erased:
     Their codings (by any coder, deleted ones too), the memos on them and the audit history of
     both go for good. In each source the passages are overwritten with :data:`ERASED`, one per
     character, so other codings keep their offsets; other codings that overlapped a passage get
-    their copied excerpt (and its history) blanked the same way. Translations cannot be matched
-    passage for passage: they are counted, for a person to review. Run inside the caller's
-    transaction (``actions.erase_participant``).
+    their copied excerpt (and its history) blanked the same way, and quotes released from them are
+    removed (their text held the words). Translations cannot be matched passage for passage, so
+    the translations of those sources are removed (their audit rows never held the text): the
+    original is the record, and can be translated again. Run inside the caller's transaction
+    (``actions.erase_participant``).
     """
     theirs = Coding.all_objects.filter(participant=participant)
     spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -139,7 +145,7 @@ def erase_passages(*, participant: Participant) -> Erased:
     Coding.history.filter(id__in=ids).delete()
     theirs.delete()
     Coding.history.filter(id__in=ids).delete()
-    translations = 0
+    translations = quotes = 0
     for source in Source.all_objects.filter(pk__in=spans):
         text = list(source.text)
         for start, end in spans[source.pk]:
@@ -148,15 +154,21 @@ def erase_passages(*, participant: Participant) -> Erased:
         source.text = "".join(text)
         source._change_reason = "A participant's passages were erased on request"
         source.save()
-        _blank_overlapping(source, spans[source.pk])
-        translations += source.translations.count()
-    return Erased(len(ids), len(memo_ids), len(spans), translations)
+        quotes += _blank_overlapping(source, spans[source.pk])
+        removed = Translation.all_objects.filter(source=source).delete()[1]
+        translations += removed.get("insight.Translation", 0)
+    return Erased(len(ids), len(memo_ids), len(spans), translations, quotes)
 
 
-def _blank_overlapping(source: Source, spans: list[tuple[int, int]]) -> None:
-    """Refresh the excerpt copies (and their history) of codings overlapping erased spans."""
+def _blank_overlapping(source: Source, spans: list[tuple[int, int]]) -> int:
+    """Refresh the excerpt copies (and their history) of codings overlapping erased spans, and
+    remove the quotes released from them; return how many quotes went."""
+    overlapping = []
     for coding in Coding.all_objects.filter(source=source):
         if any(coding.start < end and start < coding.end for start, end in spans):
             excerpt = source.text[coding.start : coding.end]
             Coding.all_objects.filter(pk=coding.pk).update(excerpt=excerpt)
             Coding.history.filter(id=coding.pk).update(excerpt=excerpt)
+            overlapping.append(coding.pk)
+    quote = apps.get_model("insight", "Quote")
+    return quote.objects.filter(coding_id__in=overlapping).delete()[1].get("insight.Quote", 0)

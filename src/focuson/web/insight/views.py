@@ -185,14 +185,15 @@ def participant_erase(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"codings": erased.codings, "memos": erased.memos, "sources": erased.sources},
         )
-        if erased.translations_to_review:
+        if erased.translations or erased.quotes:
             messages.warning(
                 request,
                 _(
-                    "%(n)s translations of those sources may still hold their words: "
-                    "check them and delete or correct them."
+                    "Also removed, because they held their words: %(translations)s "
+                    "translations of those sources (translate the sources again) and "
+                    "%(quotes)s released quotes of passages that overlapped theirs."
                 )
-                % {"n": erased.translations_to_review},
+                % {"translations": erased.translations, "quotes": erased.quotes},
             )
         return redirect("insight:participant_new", pk=event.pk)
     return render(
