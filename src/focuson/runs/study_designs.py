@@ -31,6 +31,7 @@ from focuson.runs.study_fits import DesignFit, fit_design
 from focuson.runs.study_series import published_series
 from focuson.runs.study_tables import SERIES_COLUMNS, CardTables, Published, _series_rows
 from focuson.spc import xmr
+from focuson.study.ladder import suggest_for_plan
 from focuson.study.plan import Plan
 from focuson.study.power import its_mde, power_statement
 from focuson.study.verdict import StudyVerdict, study_verdict
@@ -193,6 +194,12 @@ def run_design(
     """Run a plan whose design is not the single-group ITS, or one with too few months."""
     ctx = study_context(plan, plan_path, source)
     n_points = len(ctx.months)
+    ladder = suggest_for_plan(plan)
+    if ladder.design != plan.design:
+        ctx.notes.append(
+            f"The design ladder suggests {ladder.design.replace('_', ' ')} ({ladder.reason}); "
+            f"the plan chose {plan.design.replace('_', ' ')}: an analyst's choice, recorded here."
+        )
     d: DesignFit | None = None
     if plan.design == "descriptive" or n_points < 8:
         say("Drawing the run chart (descriptive only)")

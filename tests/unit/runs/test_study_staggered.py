@@ -99,3 +99,17 @@ def test_did_with_different_starts_is_refused_naming_the_staggered_design():
     text = text.replace("ROLLOUT", "T00: 2023-07").replace("COMPARISON", "C00")
     with pytest.raises(PlanError, match="use design: staggered"):
         read_plan_text(text)
+
+
+@pytest.mark.parametrize(
+    ("rollout", "message"),
+    [
+        ("{}", "needs rollout: the first month of each treated unit"),
+        ("{T00: 2025-03}", "rollout months of T00 must fall after the pre window starts"),
+        ("{T00: 2024-13}", "expected a month written YYYY-MM"),
+    ],
+)
+def test_the_plan_refuses_a_staggered_design_without_a_usable_rollout(rollout, message):
+    text = PLAN.replace("ROLLOUT", "").replace("{}", rollout).replace("COMPARISON", "C00")
+    with pytest.raises(PlanError, match=message):
+        read_plan_text(text)
