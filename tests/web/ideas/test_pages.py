@@ -8,11 +8,12 @@ from django.urls import reverse
 from tests.web.factories.ideas_ballot import BallotFactory
 from tests.web.factories.ideas_idea import IdeaFactory
 from tests.web.factories.ideas_round import PrioritisationRoundFactory
+from tests.web.factories.ideas_session import CoCreationSessionFactory
 from tests.web.factories.project import ProjectFactory
 from tests.web.factories.project_membership import ProjectMembershipFactory
 
 from focuson.web.ideas import actions, results
-from focuson.web.ideas.models import Ballot, BallotScore, Idea, PrioritisationRound
+from focuson.web.ideas.models import Ballot, BallotScore, Idea, IdeaContributor, PrioritisationRound
 from focuson.web.programme.models import Decision, Step
 
 
@@ -45,19 +46,60 @@ def test_facilitator_member_adds_an_idea_with_its_maker(client_as):
             "cost_band": "low",
             "status": "submitted",
             "builds_on": [earlier.pk],
-            "contributor_name": "Harlesden Somali Women's Group",
-            "contributor_role": "champion",
+            "new_author_0_name": "Harlesden Somali Women's Group",
+            "new_author_0_role": "champion",
+            "new_author_1_name": "Dr Okafor",
+            "new_author_1_role": "clinician",
+            "new_author_2_role": "resident",
         },
     )
     assert response.status_code == 302
     idea = Idea.objects.get(title="Walking group in Roundwood Park")
     assert list(idea.builds_on.all()) == [earlier]
     assert [(c.name, c.role) for c in idea.contributors.all()] == [
-        ("Harlesden Somali Women's Group", "champion")
+        ("Harlesden Somali Women's Group", "champion"),
+        ("Dr Okafor", "clinician"),
+        ("", "resident"),
     ]
     page = client.get(reverse("ideas:ideas", args=[project.pk]))
     assert "Walking group in Roundwood Park" in page.text
     assert "Community champion" in page.text
+
+
+@pytest.mark.django_db
+def test_co_authors_are_changed_removed_and_added_row_by_row_keeping_a_residents_row(client_as):
+    project = ProjectFactory()
+    idea = IdeaFactory(project=project)
+    resident = IdeaContributor.objects.create(
+        idea=idea, name="", role="resident", participant="a" * 64
+    )
+    group = IdeaContributor.objects.create(idea=idea, name="Brent Carers", role="vcse")
+    client = client_as("programme_lead")
+    url = reverse("ideas:edit_idea", args=[idea.pk])
+    page = client.get(url)
+    assert f'name="author_{group.pk}_remove"' in page.text and "Co-author 3" in page.text
+    response = client.post(
+        url,
+        {
+            "title": idea.title,
+            "summary": idea.summary,
+            "status": "submitted",
+            f"author_{resident.pk}_role": "resident",
+            f"author_{group.pk}_name": "Brent Carers Centre",
+            f"author_{group.pk}_role": "vcse",
+            f"author_{group.pk}_remove": "on",
+            "new_author_0_name": "Nurse Patel",
+            "new_author_0_role": "clinician",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    rows = list(idea.contributors.all())
+    assert [(c.pk, c.name, c.role) for c in rows] == [
+        (resident.pk, "", "resident"),
+        (rows[1].pk, "Nurse Patel", "clinician"),
+    ]
+    assert IdeaContributor.objects.get(pk=resident.pk).participant == "a" * 64
+    assert IdeaContributor.history.filter(id=group.pk, history_type="-").exists()
 
 
 @pytest.mark.django_db
@@ -66,13 +108,22 @@ def test_idea_form_refuses_bad_input_and_saves_nothing(client_as):
     client = client_as("programme_lead")
     response = client.post(
         reverse("ideas:add_idea", args=[project.pk]),
-        {"title": "", "summary": "", "status": "submitted", "contributor_name": "Amina"},
+        {
+            "title": "",
+            "summary": "",
+            "status": "submitted",
+            "new_author_0_name": "Amina",
+            "new_author_1_role": "clinician",
+        },
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert errors["title"] == ["Give the idea a title."]
     assert errors["summary"] == ["Say what the idea is, in plain language."]
-    assert errors["contributor_role"] == ["Choose the role of who made it."]
+    assert errors["new_author_0_role"] == ["Choose the role of who made it."]
+    assert errors["new_author_1_name"] == [
+        "Give the name of who made it (only a resident may stay unnamed)."
+    ]
     assert "There is a problem" in response.text
     assert not Idea.objects.filter(project=project).exists()
 
@@ -333,3 +384,24 @@ def test_steps_follow_the_work(client_as):
         parked={idea: "Later" for idea in rest},
     )
     assert steps()["unite"] == "done"
+
+
+@pytest.mark.django_db
+def test_a_paper_ballot_records_the_session_it_came_from_even_once_closed(client_as):
+    found = PrioritisationRoundFactory()
+    session = CoCreationSessionFactory(project=found.project, open_for_joining=False)
+    elsewhere = CoCreationSessionFactory()
+    client = _member(client_as, found.project)
+    url = reverse("ideas:ballot", args=[found.pk])
+    page = client.get(url)
+    assert "The co-creation session it came from (optional)" in page.text
+    assert session.title in page.text and elsewhere.title not in page.text
+    bad = client.post(url, _ballot_post(found, channel="paper") | {"session": elsewhere.pk})
+    assert bad.status_code == 200 and "Choose one of this project&#x27;s sessions." in bad.text
+    assert not Ballot.objects.exists()
+    good = client.post(url, _ballot_post(found, channel="paper") | {"session": session.pk})
+    assert good.status_code == 302
+    ballot = Ballot.objects.get()
+    assert (ballot.session, ballot.channel, ballot.participant) == (session, "paper", "")
+    client.post(url, _ballot_post(found, channel="paper"))
+    assert Ballot.objects.filter(session__isnull=True).count() == 1

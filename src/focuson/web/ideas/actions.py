@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from focuson.ideas.decision import DecisionError, decide
 from focuson.ideas.unite import DEFAULT_CRITERIA
+from focuson.web.ideas.author_rows import Authors
 from focuson.web.ideas.erasure import forget_ballots
 from focuson.web.ideas.models import (
     Ballot,
@@ -64,10 +65,13 @@ def save_idea(
     contributors: Sequence[tuple[str, str]] = (),
     insights: Iterable[Any] | None = None,
     findings: Iterable[Any] | None = None,
+    authors: Authors | None = None,
 ) -> Idea:
     """Add an idea to ``project`` (or change ``idea``), with who made it.
 
-    ``contributors`` (name, role) replace the idea's contributors when given; ``insights``
+    ``contributors`` (name, role) replace the idea's contributors when given; ``authors`` (the
+    staff form's rows) change, remove and add co-authors one by one, so that those kept keep
+    their rows (a resident's stays theirs to remove, ``ideas.erasure``); ``insights``
     (Open) and ``findings`` (Find), the problem it addresses, replace its links when given.
     ``user`` is None for a resident's idea (``session_actions.add_resident_idea``).
     """
@@ -90,7 +94,20 @@ def save_idea(
             _audited(old, user).delete()
         for name, role in contributors:
             _audited(IdeaContributor(idea=idea, name=name, role=role), user).save()
+    if authors is not None:
+        _set_authors(user, idea, authors)
     return idea
+
+
+def _set_authors(user: Any, idea: Idea, authors: Authors) -> None:
+    """Apply the staff form's co-author rows (a handful), each change in the audit trail."""
+    for c in IdeaContributor.objects.filter(idea=idea, pk__in=authors.removed):
+        _audited(c, user).delete()
+    for c in IdeaContributor.objects.filter(idea=idea, pk__in=list(authors.changed)):
+        c.name, c.role = authors.changed[c.pk]
+        _audited(c, user).save()
+    for name, role in authors.added:
+        _audited(IdeaContributor(idea=idea, name=name, role=role), user).save()
 
 
 @transaction.atomic
@@ -153,7 +170,8 @@ def add_ballot(
     A ballot from paper, the room or the phone, entered by a facilitator, is the same row as an
     online one: only ``channel`` says how it came. A resident's own ballot (``user`` None) comes
     through a co-creation ``session`` of the round's project with their ``participant`` hash:
-    their second ballot replaces the first, so each person counts once.
+    their second ballot replaces the first, so each person counts once. A ballot staff enter
+    may name the ``session`` it was given in (on paper or in the room), open or closed.
     """
     # Locked, so that a ballot cannot slip in while the round is being decided.
     if PrioritisationRound.objects.select_for_update().get(pk=round.pk).decision_id is not None:
@@ -165,7 +183,10 @@ def add_ballot(
     if session is not None:
         if session.project_id != round.project_id:
             raise IdeasError(_("Score the ideas of this session's project only."))
-        if not type(session).objects.select_for_update().get(pk=session.pk).accepting():
+        # A resident's own ballot needs the session open; staff enter paper ones from it later.
+        if user is None and not (
+            type(session).objects.select_for_update().get(pk=session.pk).accepting()
+        ):
             raise IdeasError(_("This session is closed: it takes no more scores."))
     known = set(round.criteria.values_list("pk", flat=True))
     ideas = set(round.ideas.values_list("pk", flat=True))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from focuson.web.core.forms import NHSFormMixin
 from focuson.web.evidence.models import Finding
+from focuson.web.ideas.author_rows import AuthorRows
 from focuson.web.ideas.models import (
     Channel,
     CoCreationSession,
@@ -43,15 +44,6 @@ class IdeaForm(NHSFormMixin, forms.ModelForm):
         required=False,
         widget=Checkboxes,
         help_text=_("Other ideas of this project that this one grows from."),
-    )
-    contributor_name = forms.CharField(
-        label=_("Who made it (a name or a community group)"),
-        max_length=200,
-        required=False,
-        help_text=_("Leave blank to keep the contributors already recorded."),
-    )
-    contributor_role = forms.ChoiceField(
-        label=_("Their role"), choices=[("", _("Choose a role")), *Role.choices], required=False
     )
     insights = forms.ModelMultipleChoiceField(
         label=_("Insights it answers (from Open)"),
@@ -117,6 +109,7 @@ class IdeaForm(NHSFormMixin, forms.ModelForm):
         self.fields["session"].queryset = CoCreationSession.objects.filter(project=project)
         self.fields["session"].empty_label = str(_("Not made in a session"))
         self.fields["findings"].queryset = project_findings(project, self.instance)
+        self.authors = AuthorRows(self, self.instance)
         if self.instance.pk:
             self.fields["insights"].initial = list(self.instance.insights.all())
             self.fields["findings"].initial = list(self.instance.findings.all())
@@ -136,10 +129,7 @@ class IdeaForm(NHSFormMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("contributor_name", "").strip() and not data.get("contributor_role"):
-            self.add_error("contributor_role", _("Choose the role of who made it."))
-        if data.get("contributor_role") and not data.get("contributor_name", "").strip():
-            self.add_error("contributor_name", _("Give the name of who made it."))
+        self.authors.clean(data)
         if data.get("gap_effect_percent") is None and data.get("gap_reach_percent") is not None:
             self.add_error(
                 "gap_effect_percent", _("Give the effect too, or leave the reach blank.")
@@ -225,9 +215,18 @@ class BallotForm(NHSFormMixin, forms.Form):
         choices=[("", _("Choose a channel")), *Channel.choices],
         error_messages={"required": _("Choose how the ballot was given.")},
     )
+    session = forms.ModelChoiceField(
+        label=_("The co-creation session it came from (optional)"),
+        queryset=CoCreationSession.objects.none(),
+        required=False,
+        help_text=_("For a paper ballot filled in at a session, so it is counted with it."),
+        error_messages={"invalid_choice": _("Choose one of this project's sessions.")},
+    )
 
     def __init__(self, *args: Any, round: PrioritisationRound, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = CoCreationSession.objects.filter(project=round.project)
+        self.fields["session"].empty_label = str(_("Not from a session"))
         self.ideas = list(round.ideas.all())
         self.criteria = list(round.criteria.all())
         #: (idea, [score fields], support field) for the template.

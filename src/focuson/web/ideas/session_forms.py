@@ -266,7 +266,7 @@ class ResidentBallotForm(BallotForm):
 
     def __init__(self, *args: Any, round: Any, **kwargs: Any) -> None:
         super().__init__(*args, round=round, **kwargs)
-        del self.fields["role"], self.fields["channel"]
+        del self.fields["role"], self.fields["channel"], self.fields["session"]
         # The same criteria and scale as every ballot, asked in plain words.
         for idea in self.ideas:
             for c in self.criteria:

@@ -49,7 +49,6 @@ def _idea_form(request: HttpRequest, project: Project, idea: Idea | None) -> Htt
     form = IdeaForm(_posted(request), instance=idea, project=project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        name = data["contributor_name"].strip()
         saved = actions.save_idea(
             user=request.user,
             project=project,
@@ -57,7 +56,7 @@ def _idea_form(request: HttpRequest, project: Project, idea: Idea | None) -> Htt
             fields={f: data[f] for f in IdeaForm.Meta.fields if f in form.fields}
             | form.gap_fields(),
             builds_on=data["builds_on"],
-            contributors=[(name, data["contributor_role"])] if name else [],
+            authors=form.authors.authors,
             insights=data["insights"],
             findings=data["findings"],
         )
@@ -137,6 +136,7 @@ def ballot(request: HttpRequest, round_id: int) -> HttpResponse:
                 declared_group=form.cleaned_data["declared_group"],
                 scores=form.scores,
                 supports=form.supports,
+                session=form.cleaned_data["session"],
             )
         except actions.IdeasError as error:
             form.add_error(None, str(error))
