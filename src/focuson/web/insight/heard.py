@@ -9,7 +9,7 @@ statistics are :func:`focuson.insight.representation.compare`'s (disclosure cont
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from focuson.insight.representation import Representation, compare, count_participants
 from focuson.web.evidence.models import Finding
 from focuson.web.insight import bands
+from focuson.web.insight.heard_languages import languages_heard
 from focuson.web.insight.models import AttendanceCount, Participant
 
 
@@ -29,6 +30,8 @@ class Heard:
     why: str
     participants: int
     counted: int
+    #: By main language and interpreter needed (:mod:`heard_languages`): no denominator.
+    languages: dict[str, Any] = field(default_factory=dict)
 
 
 def counts(project: Any) -> tuple[pd.DataFrame, int]:
@@ -78,14 +81,15 @@ def who_was_heard(project: Any) -> Heard:
     people = Participant.objects.filter(
         event__project=project, event__deleted_at__isnull=True
     ).count()
+    spoken = languages_heard(project)
     if project.finding is None:
-        return Heard(None, "no_finding", people, counted)
+        return Heard(None, "no_finding", people, counted, spoken)
     pop = population(project.finding)
     if pop.empty:
-        return Heard(None, "no_breakdowns", people, counted)
+        return Heard(None, "no_breakdowns", people, counted, spoken)
     heard = heard[heard["dimension"].isin(set(pop["dimension"]))]
     if heard.empty:
-        return Heard(None, "no_one_yet", people, counted)
+        return Heard(None, "no_one_yet", people, counted, spoken)
     # Bands the finding does not break down (a borough outside its run) count as not stated.
     known = pop[["dimension", "band"]].assign(_ok=True)
     heard = heard.merge(known, how="left", on=["dimension", "band"])
@@ -99,7 +103,7 @@ def who_was_heard(project: Any) -> Heard:
         pop[["dimension", "band", "population"]],
         labels=labels,
     )
-    return Heard(result, "", people, counted)
+    return Heard(result, "", people, counted, spoken)
 
 
 def table(result: Representation) -> list[dict[str, Any]]:
