@@ -17,6 +17,9 @@ if [ "${1:-}" != "--web" ]; then
     # Liberation Sans has Arial's metrics: chart labels sized for Arial fit where Chromium
     # draws them.
     [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
+    # Noto for the scripts residents write in (Bengali, Arabic, Tamil, Gurmukhi, Gujarati,
+    # Devanagari...): without it Chromium draws Open's transcripts as empty boxes.
+    [ -f /usr/share/fonts/truetype/noto/NotoSansBengali-Regular.ttf ] || missing+=(fonts-noto-core)
 fi
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
