@@ -34,6 +34,7 @@ __all__ = [
     "StatementsError",
     "add_paper_voter",
     "add_statement",
+    "change_round",
     "create_round",
     "declare_group",
     "import_polis",
@@ -149,6 +150,42 @@ def set_joining(*, user: Any, round: StatementRound, open: bool) -> StatementRou
     round.open_for_joining = open
     if open:
         round.closes_at = None
+    _audited(round, user).save()
+    return round
+
+
+@transaction.atomic
+def change_round(
+    *,
+    user: Any,
+    round: StatementRound,
+    closes_at: Any,
+    group_question: str | None = None,
+    group_options: str | None = None,
+) -> StatementRound:
+    """Change when the round stops taking votes and, until a voter has answered it, the
+    question about their group and its answers (``None`` leaves them as they are)."""
+    if round.imported_from:
+        raise StatementsError(
+            _("An imported Pol.is round cannot be changed: its votes were given in Pol.is.")
+        )
+    regrouping = (group_question, group_options) != (None, None) and (
+        group_question != round.group_question or group_options != round.group_options
+    )
+    if regrouping:
+        answered = (
+            Voter.objects.select_for_update()
+            .filter(round=round)
+            .exclude(declared_group="", prefers_not_to_say=False)
+        )
+        if answered.exists():
+            raise StatementsError(
+                _("The groups cannot change now: voters have answered the question already, "
+                  "and their answers would change meaning. Start a new round to ask others.")
+            )  # fmt: skip
+        round.group_question = group_question or round.group_question
+        round.group_options = round.group_options if group_options is None else group_options
+    round.closes_at = closes_at
     _audited(round, user).save()
     return round
 

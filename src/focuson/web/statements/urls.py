@@ -10,6 +10,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/", views.round_page, name="round"),
     path("rounds/<int:round_id>/statements/new/", views.add_statement, name="add_statement"),
     path("rounds/<int:round_id>/joining/", views.joining, name="joining"),
+    path("rounds/<int:round_id>/edit/", views.edit_round, name="edit_round"),
     path("rounds/<int:round_id>/paper/", views.paper_votes, name="paper"),
     path("rounds/<int:round_id>/results/", views.results_page, name="results"),
     path("rounds/<int:round_id>/results.csv", exports.results_csv, name="results_csv"),

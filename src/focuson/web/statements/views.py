@@ -23,6 +23,7 @@ from focuson.web.statements.forms import (
     StatementForm,
 )
 from focuson.web.statements.models import Moderation, Statement, StatementRound
+from focuson.web.statements.settings_form import RoundSettingsForm
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -228,3 +229,33 @@ def results_page(request: HttpRequest, round_id: int) -> HttpResponse:
     found = _round(request, round_id, Permission.VIEW_PROJECT)
     context = {"project": found.project, "round": found, "results": results.results(found)}
     return render(request, "statements/results.html", context)
+
+
+@requires(Permission.EDIT_PROJECT_STEPS)
+def edit_round(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Change when the round closes, and its groups until a voter has answered with them."""
+    found = _round(request, round_id, Permission.EDIT_PROJECT_STEPS)
+    if found.imported_from:
+        messages.error(
+            request,
+            _("An imported Pol.is round cannot be changed: its votes were given in Pol.is."),
+        )
+        return redirect(found)
+    form = RoundSettingsForm(_posted(request), round=found)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.change_round(
+                user=request.user,
+                round=found,
+                closes_at=data["closes_at"],
+                group_question=None if form.used else data["group_question"],
+                group_options=None if form.used else data["group_options"],
+            )
+        except actions.StatementsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The round is changed."))
+            return redirect(found)
+    context = {"project": found.project, "round": found, "form": form}
+    return render(request, "statements/round_settings.html", context)
