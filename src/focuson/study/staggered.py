@@ -43,6 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse, stats
 
+from focuson.study._staggered_variance import bjs_se
 from focuson.study.sdid import gap_series
 
 FloatArray = NDArray[np.float64]
@@ -58,7 +59,9 @@ class StaggeredFit:
     ``relative_time`` holds leads (< 0) then lags (>= 0); ``event_*`` align with it. The
     intervals are bootstrap percentile intervals, ``se`` the replicates' standard deviation,
     ``p_value`` two-sided normal (estimate / se). ``pretrend_p`` is the Wald test, with the
-    bootstrap covariance, that every lead is zero (NaN without leads).
+    bootstrap covariance, that every lead is zero (NaN without leads). ``analytic_se`` and
+    ``event_analytic_se`` are the conservative analytic SEs of Borusyak, Jaravel & Spiess
+    (clustered by unit; NaN for leads), shown beside the bootstrap's.
     """
 
     estimate: float
@@ -73,6 +76,8 @@ class StaggeredFit:
     event_upper: FloatArray
     pretrend_stat: float
     pretrend_p: float
+    analytic_se: float
+    event_analytic_se: FloatArray
     n_obs: int
     n_untreated_obs: int
     n_units: int
@@ -268,6 +273,8 @@ def staggered(
     S = _aggregator(p, times)
     n_u = p.Y.shape[0]
     point = _effects(p, np.ones((1, n_u)), S, 0.0)[0]
+    a, b = _solve(p, np.ones((1, n_u)), 0.0)
+    analytic, _ = bjs_se(p, S, a[0], b[0])
     draws = _draws(n_u, n_boot, seed)
     scale = float(np.max(p.W)) * 1e-10
     boot = _effects(p, draws, S, scale)
@@ -299,13 +306,15 @@ def staggered(
         f"imputation DiD (Borusyak, Jaravel & Spiess 2024): unit and period effects fitted on "
         f"{int(p.untreated.sum())} untreated cells; unit bootstrap ({int(ok.sum())} of {n_boot} "
         f"draws, seed {seed}), percentile interval; {n_treated} treated units in {cohorts} "
-        "cohort(s)"
+        f"cohort(s); conservative analytic SE (BJS) {analytic[-1]:.3g} beside the bootstrap's "
+        f"{se[-1]:.3g}"
     )
     return StaggeredFit(
         estimate=float(point[-1]), se=float(se[-1]), lower=float(lo[-1]), upper=float(hi[-1]),
         p_value=float(pval[-1]), relative_time=times, event_estimate=point[:-1],
         event_se=se[:-1], event_lower=lo[:-1], event_upper=hi[:-1], pretrend_stat=stat,
-        pretrend_p=pre_p, n_obs=int((p.W > 0).sum()), n_untreated_obs=int(p.untreated.sum()),
+        pretrend_p=pre_p, analytic_se=float(analytic[-1]), event_analytic_se=analytic[:-1],
+        n_obs=int((p.W > 0).sum()), n_untreated_obs=int(p.untreated.sum()),
         n_units=n_u, n_treated_units=n_treated, n_cohorts=int(cohorts), n_boot=int(ok.sum()),
         n_failed=int(n_boot - ok.sum()), note=note,
     )  # fmt: skip

@@ -179,3 +179,42 @@ def test_overall_better_but_gap_wider_raises_the_red_flag():
     assert v.overall is not None and v.overall.label == "Improved"
     assert v.gap is not None and v.gap.label == "Worsened"
     assert v.flag == "red"
+
+
+def test_bjs_weights_reproduce_the_estimates_and_equal_the_dense_formula():
+    from focuson.study._staggered_variance import bjs_se
+    from focuson.study.staggered import _aggregator, _solve
+
+    y, unit, period, first, _ = simulate(seed=8, n_units=20, n_periods=16)
+    w = np.random.default_rng(2).integers(50, 500, y.size).astype(float)
+    fit = staggered(y, unit, period, first, weights=w, leads=2, n_boot=10)
+    p = _panel(y, unit, period, first, w)
+    a, b = _solve(p, np.ones((1, 20)), 0.0)
+    se, v = bjs_se(p, _aggregator(p, fit.relative_time), a[0], b[0])
+    lags = fit.relative_time >= 0
+    implied = np.einsum("utj,ut->j", v, p.Y)
+    assert_allclose(implied[-1], fit.estimate, atol=1e-8)
+    assert_allclose(implied[:-1][lags], fit.event_estimate[lags], atol=1e-8)
+    # the ATT's weights from dense dummies: -W0 Z0 (Z0' W0 Z0)^+ Z1' w on untreated cells
+    d = period >= first
+    Z = np.column_stack([(unit[:, None] == np.arange(20)).astype(float),
+                         (period[:, None] == np.arange(1, 16)).astype(float)])  # fmt: skip
+    target = np.where(d, w, 0.0) / w[d].sum()
+    v0 = (
+        -(w[~d, None] * Z[~d])
+        @ np.linalg.pinv(Z[~d].T @ (w[~d, None] * Z[~d]))
+        @ (Z[d].T @ target[d])
+    )
+    assert_allclose(v[:, :, -1].ravel()[~d], v0, atol=1e-10)
+    assert_allclose(v[:, :, -1].ravel()[d], target[d], atol=1e-12)
+    assert fit.analytic_se == pytest.approx(se[-1])
+    assert np.all(np.isnan(fit.event_analytic_se[~lags]))
+
+
+def test_with_a_homogeneous_effect_the_analytic_se_agrees_with_the_bootstrap():
+    y, unit, period, first, tau = simulate(seed=3, n_units=120)
+    y = y - tau + 2.0 * (period >= first)
+    fit = staggered(y, unit, period, first, leads=3, n_boot=400)
+    assert fit.analytic_se == pytest.approx(fit.se, rel=0.2)
+    lags = fit.relative_time >= 0
+    assert_allclose(fit.event_analytic_se[lags], fit.event_se[lags], rtol=0.3)
