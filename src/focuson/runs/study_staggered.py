@@ -66,10 +66,11 @@ def fit_staggered(ctx: StudyContext, p: Panel) -> DesignFit:
     d.overall = _triple(o)
     d.rows.append(_row("overall", ctx.group, o, 1.0, "positive = better", fit.note))
     # relative to what was expected: the treated months' weighted mean without the effect
+    # (its interval treats that mean as known: the effect's uncertainty dominates)
     columns = np.array([ctx.all_months.index(m) for m in ctx.months], dtype=float)
     on = columns[None, :] >= _first_months(ctx, p.units)[:, None]
     expected = np.average(p.value[on], weights=p.denominator[on]) - fit.estimate
-    d.relative.append(("overall", ctx.group, 100 * o.estimate / expected, math.nan, math.nan))
+    d.relative.append(("overall", ctx.group, *(100 * v / expected for v in _triple(o))))
     for k, est, se, lo, hi in zip(fit.relative_time, fit.event_estimate, fit.event_se,
                                   fit.event_lower, fit.event_upper, strict=True):  # fmt: skip
         ek = _oriented(effect("event_time", est, se, lo, hi, math.nan), ctx.sign)

@@ -75,6 +75,8 @@ def test_staggered_recovers_the_effect_the_gap_and_the_event_time_effects(tmp_pa
     assert e.loc["overall", "lower"] < 6 < e.loc["overall", "upper"]
     assert e.loc["gap", "estimate"] == pytest.approx(6, abs=1.0)  # positive = narrowed
     assert "imputation" in e.loc["overall", "method"]
+    rel = e.loc["overall", ["relative", "relative_lower", "relative_upper"]].to_numpy(float)
+    assert rel[1] < rel[0] < rel[2] and rel[0] == pytest.approx(10.5, abs=1.5)  # 6 of ~57
     events = run.effects.loc[run.effects["estimand"] == "event_time"].set_index("group")
     assert {"-6", "-1", "+0", "+5"} <= set(events.index)
     assert events.loc[["-3", "-2", "-1"], "estimate"].abs().max() < 1.0
