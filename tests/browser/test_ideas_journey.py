@@ -2,11 +2,14 @@
 between two visits of a programme lead.
 
 The lead (the demo's account) starts a project from the top finding, adds three ideas (one
-linked to the finding, with a plausible effect: its expected narrowing of the gap), plans a
-co-creation session (its code), enters who came from the paper sign-in sheet (compared with who
-is affected), starts a prioritisation round and enters paper ballots from the room. A resident,
-in a browser holding no account and no cookie, at 390 px, mistypes the code (told what to do),
-enters it, adds an idea, comments on one, and scores the round's ideas, declaring a group. The
+linked to the finding, with a plausible effect: its expected narrowing of the gap, and two
+co-authors), plans a co-creation session (its code), enters who came from the paper sign-in
+sheet (compared with who is affected), starts a statement round and a prioritisation round, and
+enters paper ballots from the room, each saying the session it came from. A resident, in a
+browser holding no account and no cookie, at 390 px, mistypes the code (told what to do), enters
+it, adds an idea, comments on one, votes on the statement round's statements from the session's
+page (no second code), scores the round's ideas declaring a group, and looks at what "remove
+what I gave" would remove. The
 lead then sees the declared groups and support by group, selects two ideas, parks the other with
 a reason, finds the decision on the project's page, and closes the session, after which the
 resident's code opens nothing.
@@ -36,6 +39,11 @@ IDEAS = (
     ("Reminder calls in Somali", "Community champions call women who have not booked."),
 )
 RESIDENT_IDEA = "Childcare during appointments"
+STATEMENTS = (
+    "Evening appointments would make screening easier for me.",
+    "I would rather be screened by a woman.",
+    "A letter in my language would help me book.",
+)
 #: Paper ballots from the room: (role, declared group, score, support) for each.
 PAPER = [("resident", "Asian or Asian British", 4, "1")] * 8 + [("clinician", "", 3, "0")] * 8
 
@@ -129,6 +137,11 @@ def test_lead_prepares_ideas_a_session_and_a_round(
         page.get_by_label("Title").fill(title)
         page.get_by_label("Summary in plain language").fill(summary)
         if n == 0:
+            # Two co-authors, as repeated rows (no JavaScript needed).
+            page.locator("input[name=new_author_0_name]").fill("Harlesden Somali Women's Group")
+            page.locator("select[name=new_author_0_role]").select_option("champion")
+            page.locator("input[name=new_author_1_name]").fill("Dr Okafor")
+            page.locator("select[name=new_author_1_role]").select_option("clinician")
             page.locator("input[name=findings]").first.check()
             page.get_by_label("Share of their gap it would close").fill("20")
             page.get_by_label("Share of the group the idea would reach").fill("50")
@@ -139,6 +152,7 @@ def test_lead_prepares_ideas_a_session_and_a_round(
         if n == 0:
             assert "fewer people affected" in page.locator("main").inner_text()
             assert "(assumed, from a pilot in Brent)" in page.locator("main").inner_text()
+            assert "Dr Okafor" in page.locator("main").inner_text()
             lead.look("idea-page-with-gap")
         lead.goto(made["ideas"])
 
@@ -175,6 +189,17 @@ def test_lead_prepares_ideas_a_session_and_a_round(
     assert "Compared with who is affected" in text and "Ethnic group" in text
     lead.look("session-with-attendance")
 
+    # A statement round on the project: residents of the session vote in it with their code.
+    project_id = re.search(r"/projects/(\d+)/", made["project"])
+    assert project_id, made["project"]
+    lead.goto(f"/statements/projects/{project_id.group(1)}/new/")
+    page.get_by_label("Title").fill("What would help you get screened")
+    page.get_by_label("The question people answer").fill("What would help you get screened?")
+    page.get_by_label("Statements to start with (one a line)").fill("\n".join(STATEMENTS))
+    _submit(page)
+    assert "Open: residents can join" in page.locator("main").inner_text()
+    lead.look("statement-round")
+
     # A round on the three ideas.
     lead.goto(made["ideas"])
     page.get_by_role("link", name="Start a prioritisation round").click()
@@ -192,6 +217,9 @@ def test_lead_prepares_ideas_a_session_and_a_round(
         page.get_by_label("The voter's role").select_option(role)
         page.get_by_label("The group the voter said they belong to").fill(group)
         page.get_by_label("How the ballot was given").select_option("paper")
+        page.get_by_label("The co-creation session it came from").select_option(
+            label="Ideas workshop at the library"
+        )
         for select in page.locator("select[name^=score_]").all():
             select.select_option(str(score))
         for select in page.locator("select[name^=support_]").all():
@@ -239,6 +267,27 @@ def test_resident_joins_with_the_code_adds_an_idea_and_scores(
     resident.look("comment")
     _submit(page)
 
+    # The project's open statement round, from the session's page: no second code.
+    main = page.locator("main").inner_text()
+    assert "Your session code also lets you vote" in main, main
+    page.get_by_role("button", name=re.compile(r"^Vote on these statements")).click()
+    page.wait_for_load_state()
+    assert "/statements/r/" in page.url, page.url
+    resident.look("statements-vote")
+    for button in ("Agree", "Agree", "Disagree"):
+        page.get_by_role("button", name=button, exact=True).click()
+        page.wait_for_load_state()
+    assert "You have voted on all 3 statements" in page.locator("main").inner_text()
+    resident.look("statements-voted")
+    page.get_by_role("link", name="Leave this round").click()
+    page.wait_for_load_state()
+    resident.look("statements-leave")  # looked at, not left
+    page.get_by_role("link", name="Back to the statements").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Back to your session").click()
+    page.wait_for_load_state()
+    assert "You have voted on 3 of 3 statements." in page.locator("main").inner_text()
+
     page.get_by_role("link", name="Score the ideas").click()
     page.wait_for_load_state()
     for select in page.locator("select[name^=score_]").all():
@@ -254,6 +303,15 @@ def test_resident_joins_with_the_code_adds_an_idea_and_scores(
     assert "your scores are saved" in page.locator("main").inner_text()
     assert "You have scored the ideas" in page.locator("main").inner_text()
     resident.look("scored")
+
+    # What "remove what I gave" would remove: looked at, not done (the lead counts it next).
+    page.get_by_role("link", name="Remove what I gave").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "3 votes on statements" in main and "1 idea you added" in main, main
+    resident.look("remove-what-i-gave")
+    page.get_by_role("link", name="Back to the session").click()
+    page.wait_for_load_state()
 
     # The code opens this session only: a staff page still wants an account.
     resident.goto(made["round"])
