@@ -8,6 +8,7 @@ DESIGN_WORDS = {
     "its": "Single-group interrupted time series (segmented regression)",
     "comparative_its": "Comparative interrupted time series",
     "did": "Difference-in-differences",
+    "staggered": "Difference-in-differences for a staggered roll-out (imputation)",
     "synthetic_control": "Synthetic control",
     "sdid": "Synthetic difference-in-differences",
     "ancova": "ANCOVA on the baseline",

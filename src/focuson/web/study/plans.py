@@ -18,6 +18,7 @@ DESIGNS: dict[str, Promise] = {
     "its": gettext_lazy("Interrupted time series (one group, before and after)"),
     "comparative_its": gettext_lazy("Comparative interrupted time series"),
     "did": gettext_lazy("Difference-in-differences"),
+    "staggered": gettext_lazy("Difference-in-differences, units starting at different times"),
     "synthetic_control": gettext_lazy("Synthetic control"),
     "sdid": gettext_lazy("Synthetic difference-in-differences"),
     "ancova": gettext_lazy("Before and after, adjusted for the baseline (ANCOVA)"),
