@@ -218,3 +218,14 @@ def test_with_a_homogeneous_effect_the_analytic_se_agrees_with_the_bootstrap():
     assert fit.analytic_se == pytest.approx(fit.se, rel=0.2)
     lags = fit.relative_time >= 0
     assert_allclose(fit.event_analytic_se[lags], fit.event_se[lags], rtol=0.3)
+
+
+def test_an_unbalanced_panel_equals_gardner_too():
+    y, unit, period, first, _ = simulate(seed=12)
+    keep = np.random.default_rng(3).random(y.size) > 0.15  # 15% of cells missing
+    args = (y[keep], unit[keep], period[keep], first[keep])
+    fit = staggered(*args, leads=30, n_boot=20)
+    assert fit.estimate == pytest.approx(gardner(*args), abs=1e-8)
+    times, coefs = gardner(*args, event=True)
+    assert_allclose(fit.event_estimate, coefs, atol=1e-8)
+    assert fit.n_obs == int(keep.sum())
