@@ -227,5 +227,6 @@ def test_an_unbalanced_panel_equals_gardner_too():
     fit = staggered(*args, leads=30, n_boot=20)
     assert fit.estimate == pytest.approx(gardner(*args), abs=1e-8)
     times, coefs = gardner(*args, event=True)
+    assert_allclose(fit.relative_time, times)
     assert_allclose(fit.event_estimate, coefs, atol=1e-8)
     assert fit.n_obs == int(keep.sum())
