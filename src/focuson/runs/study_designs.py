@@ -152,12 +152,15 @@ def _mde(ctx: StudyContext) -> tuple[float, float]:
     for which in ("unit", "gap"):
         if which == "unit":
             q = panel(ctx, "unit", ctx.pre, record=False)
-            x = q.value if q.complete else None
+            x, units = (q.value if q.complete else None), q.units
         else:
             qm = panel(ctx, "most", ctx.pre, record=False)
             ql = panel(ctx, "least", ctx.pre, record=False)
             ok = qm.complete and ql.complete and qm.units == ql.units
-            x = qm.value - ql.value if ok else None
+            x, units = (qm.value - ql.value if ok else None), qm.units
+        if x is not None and ctx.plan.rollout:
+            # other treated units may start inside the pre window: only never-treated compare
+            x = x[[i for i, u in enumerate(units) if i == 0 or u not in ctx.plan.rollout]]
         if x is None:
             out.append(math.nan)
             continue

@@ -84,6 +84,9 @@ def test_staggered_recovers_the_effect_the_gap_and_the_event_time_effects(tmp_pa
     assert run.verdict.overall is not None and run.verdict.overall.category == "improved"
     assert run.verdict.gap is not None and run.verdict.gap.category == "improved"
     assert "Fitting the design: staggered" in steps
+    # the MDE compares X with never-treated units only (T.. start inside the pre window)
+    mde = float(run.power.split("can detect ")[1].split(" pp")[0])
+    assert 0.5 < mde < 3.0
     checks = pd.read_parquet(run.out_dir / "checks.parquet").set_index("check")
     assert checks.loc["parallel_trends", "status"] == "pass"
     assert "Event-time leads" in checks.loc["parallel_trends", "sentence"]
