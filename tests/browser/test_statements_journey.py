@@ -12,6 +12,7 @@ browser session (cookies cleared: the shared browser is one persistent context),
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,14 @@ def test_lead_makes_a_round_on_a_demo_project_and_opens_it(
     assert f"/statements/join/{code}/" in page.locator("main").inner_text()
     made["round"], made["code"] = page.url.removeprefix(web_app.url), code
     journey.look("round-open")
+    # A closing time set after the round started (its groups are still free to change).
+    page.get_by_role("link", name="Change the closing time or the groups").click()
+    page.wait_for_load_state()
+    assert "You can change these until a voter has answered" in page.locator("main").inner_text()
+    page.get_by_label("Stop taking votes at").fill(f"{dt.date.today().year + 1}-03-31T18:00")
+    journey.look("round-settings")
+    _submit(page)
+    assert "It stops taking votes at 31 March" in page.locator("main").inner_text()
     assert journey.violations == {}, f"axe-core: {journey.violations}"
 
 
@@ -148,6 +157,16 @@ def test_resident_joins_with_the_code_votes_and_suggests(
     page.get_by_role("button", name="Send the statement").click()
     page.wait_for_load_state()
     assert "once a facilitator has read it" in page.locator("main").inner_text()
+    # Leaving on this (shared) phone: the votes stay, the device forgets the round.
+    page.get_by_role("link", name="Leave this round").click()
+    page.wait_for_load_state()
+    journey.look("leave")
+    page.set_viewport_size(phone)
+    page.get_by_role("button", name="Leave, keeping my votes").click()
+    page.wait_for_load_state()
+    assert "Your votes still count" in page.locator("main").inner_text()
+    journey.goto(f"/statements/r/{made['code']}/")
+    assert f"/statements/join/{made['code']}/" in page.url
     # The code opened this round only: the staff pages send the resident to sign in.
     journey.goto(made["round"])
     assert "/accounts/login/" in page.url
@@ -195,4 +214,8 @@ def test_lead_accepts_the_suggestion_enters_paper_forms_and_sees_the_results(
     assert "Where the groups agree" in main and SUGGESTION in main
     assert page.locator("main svg.focuson-bar").count() >= 2 * len(texts)
     journey.look("results")
+    # The groups are locked now that voters have answered with them, and the page says why.
+    journey.goto(made["round"] + "edit/")
+    assert "The groups are locked" in page.locator("main").inner_text()
+    journey.look("round-settings-locked")
     assert journey.violations == {}, f"axe-core: {journey.violations}"
