@@ -5,6 +5,7 @@ when shared or decided on); nothing of it is left, history included; others' wor
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 from tests.web.factories.ideas_idea import IdeaFactory
@@ -69,6 +70,7 @@ def gave():
     alone = _idea(client, session, "Only mine")
     shared = _idea(client, session, "Made together")
     IdeaContributor.objects.create(idea=shared, name="Brent Carers", role="vcse")
+    shared.builds_on.add(alone)  # written to the shared idea's history too
     client.post(
         reverse("ideas:resident_comment", args=[session.pk, found.ideas.first().pk]),
         {"stance": "-1", "text": "Too far for me."},
@@ -137,6 +139,8 @@ def test_removing_leaves_nothing_of_theirs_not_even_history(gave):
     scores = list(BallotScore.objects.values_list("pk", flat=True))
     # Ballots replaced earlier have history rows only: they must be gone too.
     assert Ballot.history.values("id").distinct().count() == 1
+    links = apps.get_model("ideas", "HistoricalIdea_builds_on").objects
+    assert links.filter(to_idea_id=gave["alone"].pk).exists()
     response = client.post(reverse("ideas:resident_remove", args=[session.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("join:join")
     for model, ids in mine.items():
@@ -148,6 +152,7 @@ def test_removing_leaves_nothing_of_theirs_not_even_history(gave):
     assert not BallotScore.objects.exists() and _history_ids(BallotScore, scores) == set()
     assert not BallotSupport.objects.exists() and not BallotSupport.history.exists()
     assert not Ballot.history.exists()
+    assert not links.filter(to_idea_id=gave["alone"].pk).exists()
     # The idea made with others stays, without them; everything of others stays.
     shared = Idea.objects.get(pk=gave["shared"].pk)
     assert [c.name for c in shared.contributors.all()] == ["Brent Carers"]

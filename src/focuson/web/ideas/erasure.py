@@ -92,7 +92,9 @@ def _withdraw(ideas: list[int]) -> None:
         BallotSupport,
         list(BallotSupport.objects.filter(idea_id__in=ideas).values_list("pk", flat=True)),
     )
-    # The many-to-many history keeps the ideas' ids against other rows: it goes with them.
+    forget(Idea, ideas)
+    # The many-to-many history keeps the ideas' ids against other rows: it goes with them
+    # (after the ideas, so that nothing their deletion wrote is left pointing at them).
     history = {
         name: apps.get_model("ideas", f"HistoricalIdea_{name}") for name in ("insights", "findings")
     }
@@ -104,7 +106,6 @@ def _withdraw(ideas: list[int]) -> None:
     apps.get_model("ideas", "HistoricalPrioritisationRound_ideas").objects.filter(
         idea_id__in=ideas
     ).delete()
-    forget(Idea, ideas)
 
 
 def _ideas(who: str) -> tuple[int, int]:
