@@ -405,3 +405,5 @@ def test_a_paper_ballot_records_the_session_it_came_from_even_once_closed(client
     assert (ballot.session, ballot.channel, ballot.participant) == (session, "paper", "")
     client.post(url, _ballot_post(found, channel="paper"))
     assert Ballot.objects.filter(session__isnull=True).count() == 1
+    page = client.get(session.get_absolute_url())
+    assert "1 ballot given on paper, in the room or by phone" in page.text

@@ -99,7 +99,9 @@ def session(request: HttpRequest, session_id: int) -> HttpResponse:
         "who_came": attendance.who_came(found),
         "session_ideas": Idea.objects.filter(session=found),
         "comments": IdeaComment.objects.filter(session=found).count(),
-        "ballots": Ballot.objects.filter(session=found).count(),
+        # A resident's own ballot carries their hash; one staff entered from paper does not.
+        "ballots": Ballot.objects.filter(session=found).exclude(participant="").count(),
+        "entered_ballots": Ballot.objects.filter(session=found, participant="").count(),
         "can_edit": has_permission(request.user, Permission.EDIT_PROJECT_STEPS, found.project),
     }
     return render(request, "ideas/session.html", context)
