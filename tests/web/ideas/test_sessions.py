@@ -113,7 +113,7 @@ def test_attendance_refuses_bad_input_and_saves_nothing(client_as):
     client = client_as("programme_lead")
     url = reverse("ideas:session_attendance", args=[session.pk])
     nothing = client.post(url, {"dimension": "role"})
-    assert "Enter at least one count under the breakdown chosen." in nothing.text
+    assert "Enter at least one count for the breakdown chosen." in nothing.text
     negative = client.post(url, {"dimension": "sex", "n__sex__F": "-2"})
     assert "A count must be 0 or more." in negative.text
     unchosen = client.post(url, {"n__sex__F": "4"})

@@ -18,6 +18,7 @@ from focuson.web.ideas.forms import BallotForm, Checkboxes
 from focuson.web.ideas.models import CoCreationSession, Idea, Role, Support
 from focuson.web.ideas.session_models import ROLE_DIMENSION
 from focuson.web.insight import bands
+from focuson.web.insight.tally_forms import PaperTallyForm, breakdown_bands
 from focuson.web.programme.models import Borough
 
 #: Breakdowns a session's paper attendance is counted by: roles, then Open's bands.
@@ -77,16 +78,11 @@ class SessionForm(NHSFormMixin, forms.ModelForm):
 def attendance_bands() -> list[tuple[str, str, Any]]:
     """Every (breakdown, band, label) a sheet may count, each breakdown's "prefer not to say"
     last (roles have none: everyone comes in some role)."""
-    out: list[tuple[str, str, Any]] = [(ROLE_DIMENSION, c, label) for c, label in Role.choices]
-    boroughs = list(Borough.objects.values_list("name", flat=True))
-    for dimension in bands.DIMENSIONS:
-        fixed = bands.FIXED_BANDS.get(dimension) or [(b, b) for b in boroughs]
-        out += [(dimension, str(code), label) for code, label in fixed]
-        out.append((dimension, "", bands.PREFER_NOT[1]))
-    return out
+    roles: list[tuple[str, str, Any]] = [(ROLE_DIMENSION, c, label) for c, label in Role.choices]
+    return roles + breakdown_bands()
 
 
-class AttendanceForm(NHSFormMixin, forms.Form):
+class AttendanceForm(PaperTallyForm):
     """A paper sign-in sheet's tally for one breakdown: how many people in each role or band."""
 
     dimension = forms.ChoiceField(
@@ -95,45 +91,12 @@ class AttendanceForm(NHSFormMixin, forms.Form):
         error_messages={"required": _("Choose what the sheet counted people by.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.bands = attendance_bands()
-        for dimension, band, label in self.bands:
-            self.fields[self.field_name(dimension, band)] = forms.IntegerField(
-                label=label,
-                required=False,
-                min_value=0,
-                max_value=100000,
-                error_messages={
-                    "min_value": _("A count must be 0 or more."),
-                    "invalid": _("Enter a whole number of people."),
-                },
-            )
-
-    @staticmethod
-    def field_name(dimension: str, band: str) -> str:
-        return f"n__{dimension}__{band or 'none'}"
+    def band_fields(self) -> list[tuple[str, str, Any]]:
+        return attendance_bands()
 
     def groups(self) -> list[tuple[Any, list[Any]]]:
         """(breakdown label, its fields) for the template."""
-        return [
-            (label, [self[self.field_name(d, b)] for d, b, _l in self.bands if d == dimension])
-            for dimension, label in ATTENDANCE_DIMENSIONS.items()
-        ]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        chosen = data.get("dimension")
-        if chosen and not self.errors:
-            counted = {
-                b: data.get(self.field_name(d, b)) or 0 for d, b, _l in self.bands if d == chosen
-            }
-            if not any(counted.values()):
-                raise forms.ValidationError(
-                    _("Enter at least one count under the breakdown chosen.")
-                )
-            data["counts"] = counted
-        return data
+        return [(label, self.fields_of(d)) for d, label in ATTENDANCE_DIMENSIONS.items()]
 
 
 class CommentForm(NHSFormMixin, forms.Form):

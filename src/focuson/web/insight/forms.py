@@ -13,7 +13,7 @@ from focuson.web.core.forms import NHSFormMixin
 from focuson.web.evidence.models import Finding
 from focuson.web.insight import bands
 from focuson.web.insight.models import Event, Insight, Participant
-from focuson.web.programme.models import Borough
+from focuson.web.insight.tally_forms import PaperTallyForm, breakdown_bands
 
 
 class EventForm(NHSFormMixin, forms.ModelForm):
@@ -120,7 +120,7 @@ class ParticipantForm(NHSFormMixin, forms.ModelForm):
         return value
 
 
-class TallyForm(NHSFormMixin, forms.Form):
+class TallyForm(PaperTallyForm):
     """A paper sign-in sheet's tally for one breakdown: how many people in each group."""
 
     dimension = forms.ChoiceField(
@@ -129,52 +129,14 @@ class TallyForm(NHSFormMixin, forms.Form):
         error_messages={"required": _("Choose what the sheet counted people by.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for dimension, band, label in self.band_fields():
-            self.fields[self.field_name(dimension, band)] = forms.IntegerField(
-                label=label,
-                required=False,
-                min_value=0,
-                max_value=100000,
-                error_messages={
-                    "min_value": _("A count must be 0 or more."),
-                    "invalid": _("Enter a whole number of people."),
-                },
-            )
-
-    @staticmethod
-    def field_name(dimension: str, band: str) -> str:
-        return f"n__{dimension}__{band or 'none'}"
-
-    @staticmethod
-    def band_fields() -> list[tuple[str, str, Any]]:
-        """Every (dimension, band, label) a sheet may count, "prefer not to say" last."""
-        out: list[tuple[str, str, Any]] = []
-        boroughs = list(Borough.objects.values_list("name", flat=True))
-        for dimension in bands.DIMENSIONS:
-            fixed = bands.FIXED_BANDS.get(dimension) or [(b, b) for b in boroughs]
-            out += [(dimension, str(code), label) for code, label in fixed]
-            out.append((dimension, "", bands.PREFER_NOT[1]))
-        return out
-
-    def fields_of(self, dimension: str) -> list[Any]:
-        return [
-            self[self.field_name(d, b)] for d, b, _label in self.band_fields() if d == dimension
-        ]
+    def band_fields(self) -> list[tuple[str, str, Any]]:
+        return breakdown_bands()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        chosen = data.get("dimension")
-        if chosen:
-            counted = {
-                b: data.get(self.field_name(d, b)) or 0
-                for d, b, _label in self.band_fields()
-                if d == chosen
-            }
-            if not any(counted.values()):
-                raise forms.ValidationError(_("Enter at least one count for the breakdown chosen."))
-            data["counts"] = {b: n for b, n in counted.items() if n}
+        if "counts" in data:
+            # Open stores only the groups someone was counted in.
+            data["counts"] = {b: n for b, n in data["counts"].items() if n}
         return data
 
 
