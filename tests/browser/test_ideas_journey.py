@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.browser.test_web_journey import Journey
+from tests.browser.journey import Journey, journey_page, shots_folder
 
 pytestmark = [
     pytest.mark.xdist_group("browser"),
@@ -58,9 +58,7 @@ class PhoneJourney(Journey):
 
 @pytest.fixture(scope="module")
 def shots(artefacts: Path) -> Path:
-    folder = artefacts / "ideas"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_folder(artefacts, "ideas")
 
 
 @pytest.fixture(scope="module")
@@ -69,36 +67,20 @@ def made() -> dict[str, str]:
     return {}
 
 
-def _page(browser: Any, axe: Path) -> Any:
-    # No cookie from an earlier test: a new person in a fresh browser.
-    browser.clear_cookies()
-    page = browser.new_page()
-    page.add_init_script(path=str(axe))
-    return page
-
-
 @pytest.fixture
 def lead(browser: Any, web_app: Any, axe: Path, shots: Path, request: Any) -> Any:
-    page = _page(browser, axe)
-    page.set_viewport_size({"width": 1366, "height": 768})
     # Screenshots named by visit: the lead prepares, then decides.
     visit = "lead-decides" if "decides" in request.node.name else "lead-prepares"
-    try:
-        yield Journey(page, web_app.url, shots, visit)
-    finally:
-        page.close()
-        browser.clear_cookies()
+    with journey_page(browser, web_app.url, axe, shots, visit) as journey:
+        yield journey
 
 
 @pytest.fixture
 def resident(browser: Any, web_app: Any, axe: Path, shots: Path) -> Any:
-    page = _page(browser, axe)
-    page.set_viewport_size({"width": 390, "height": 844})
-    try:
-        yield PhoneJourney(page, web_app.url, shots, "resident")
-    finally:
-        page.close()
-        browser.clear_cookies()
+    with journey_page(
+        browser, web_app.url, axe, shots, "resident", view="phone", kind=PhoneJourney
+    ) as journey:
+        yield journey
 
 
 def _submit(page: Any) -> None:

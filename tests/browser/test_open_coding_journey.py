@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.browser.test_web_journey import Journey
+from tests.browser.journey import Journey, journey_page, shots_folder
 
 pytestmark = [
     pytest.mark.xdist_group("browser"),
@@ -33,22 +33,13 @@ TRANSLATION = "P1: The bus stops at six, so I cannot get to the clinic in the ev
 
 @pytest.fixture(scope="module")
 def shots(artefacts: Path) -> Path:
-    folder = artefacts / "coding"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_folder(artefacts, "coding")
 
 
 @pytest.fixture
 def journey(browser: Any, web_app: Any, axe: Path, shots: Path) -> Any:
-    browser.clear_cookies()
-    page = browser.new_page()
-    page.add_init_script(path=str(axe))
-    page.set_viewport_size({"width": 1366, "height": 768})
-    try:
-        yield Journey(page, web_app.url, shots, "lead")
-    finally:
-        page.close()
-        browser.clear_cookies()
+    with journey_page(browser, web_app.url, axe, shots, "lead") as journey:
+        yield journey
 
 
 def _first_project(journey: Journey) -> str:

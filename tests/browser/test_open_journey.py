@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.browser.test_web_journey import Journey
+from tests.browser.journey import Journey, journey_page, shots_folder
 
 from focuson.web.study.demo import PROJECT_TITLE
 
@@ -50,23 +50,13 @@ TALLY = {"Asian": 11, "Black": 6, "White": 4, "Other": 2}
 
 @pytest.fixture(scope="module")
 def shots(artefacts: Path) -> Path:
-    folder = artefacts / "open"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_folder(artefacts, "open")
 
 
 @pytest.fixture
 def lead(browser: Any, web_app: Any, axe: Path, shots: Path) -> Any:
-    browser.clear_cookies()
-    page = browser.new_page()
-    # axe-core goes into every page as it loads (the content security policy forbids later).
-    page.add_init_script(path=str(axe))
-    page.set_viewport_size({"width": 1366, "height": 768})
-    try:
-        yield Journey(page, web_app.url, shots, "lead")
-    finally:
-        page.close()
-        browser.clear_cookies()
+    with journey_page(browser, web_app.url, axe, shots, "lead") as journey:
+        yield journey
 
 
 def _submit(page: Any, name: str) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.browser.test_web_journey import Journey
+from tests.browser.journey import Journey, journey_page, shots_folder
 
 pytestmark = [
     pytest.mark.xdist_group("browser"),
@@ -47,9 +47,7 @@ PER_GROUP = 8
 
 @pytest.fixture(scope="module")
 def shots(artefacts: Path) -> Path:
-    folder = artefacts / "statements"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_folder(artefacts, "statements")
 
 
 @pytest.fixture(scope="module")
@@ -58,26 +56,13 @@ def made() -> dict[str, str]:
     return {}
 
 
-def _journey(browser: Any, web_app: Any, axe: Path, shots: Path, who: str) -> Any:
-    browser.clear_cookies()
-    page = browser.new_page()
-    # axe-core goes in every page as it loads (the content security policy forbids adding it).
-    page.add_init_script(path=str(axe))
-    page.set_viewport_size({"width": 1366, "height": 768})
-    return Journey(page, web_app.url, shots, who)
-
-
 @pytest.fixture
 def journey(browser: Any, web_app: Any, axe: Path, shots: Path, request: Any) -> Any:
     # Screenshots are named by who is looking: the lead twice (making, then the results).
     who = request.node.name.removeprefix("test_").split("_")[0]
     who += "-results" if "results" in request.node.name else ""
-    found = _journey(browser, web_app, axe, shots, who)
-    try:
+    with journey_page(browser, web_app.url, axe, shots, who) as found:
         yield found
-    finally:
-        found.page.close()
-        browser.clear_cookies()
 
 
 def _submit(page: Any) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.browser.test_web_journey import VIEWS, Journey
+from tests.browser.journey import VIEWS, Journey, journey_page, shots_folder
 
 from focuson.web.study.demo import PROJECT_TITLE
 
@@ -32,24 +32,13 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def shots(artefacts: Path) -> Path:
-    folder = artefacts / "study"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_folder(artefacts, "study")
 
 
 @pytest.fixture
 def journey(browser: Any, web_app: Any, axe: Path, shots: Path) -> Any:
-    browser.clear_cookies()
-    page = browser.new_page()
-    # axe-core goes in as each page loads: the app's content security policy forbids adding it
-    # afterwards (an init script comes from the browser, not the page).
-    page.add_init_script(path=str(axe))
-    page.set_viewport_size({"width": 1366, "height": 768})
-    try:
-        yield Journey(page, web_app.url, shots, "lead")
-    finally:
-        page.close()
-        browser.clear_cookies()
+    with journey_page(browser, web_app.url, axe, shots, "lead") as journey:
+        yield journey
 
 
 def _look_at_card(journey: Journey) -> None:

@@ -16,14 +16,13 @@ tests run in order on one worker: the facilitator and the public look at what th
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from tests.browser.journey import Journey, journey_page, shots_folder
 
 pytestmark = [
     # One worker runs the app and the browser for all these tests, in this order.
@@ -32,67 +31,13 @@ pytestmark = [
     pytest.mark.allow_hosts(["127.0.0.1"]),
 ]
 
-VIEWS = {"laptop": (1366, 768), "phone": (390, 844)}
-_FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
 TITLE = "Journey: closing the top gap"
 DECISION = "Hold two listening events with the community before changing the service."
 
 
-class Journey:
-    """Screenshots and axe-core on every page visited, at both widths."""
-
-    def __init__(self, page: Any, url: str, folder: Path, who: str) -> None:
-        self.page, self.url, self.folder, self.who = page, url, folder, who
-        self.violations: dict[str, list[dict[str, Any]]] = {}
-        self.count = 0
-
-    def goto(self, path: str) -> Any:
-        return self.page.goto(self.url + path)
-
-    def look(self, name: str) -> None:
-        """Screenshot the page at both widths and run axe-core at each (back to the laptop)."""
-        self.count += 1
-        for view, (width, height) in VIEWS.items():
-            self.page.set_viewport_size({"width": width, "height": height})
-            # The header's script moves links that do not fit into its "More" menu after a
-            # resize: give it a moment, so the screenshot shows the page as a phone loads it.
-            with contextlib.suppress(PlaywrightTimeoutError):
-                self.page.wait_for_function(_FITS, timeout=2000)
-            shot = self.folder / f"{self.who}-{self.count:02d}-{name}-{view}.png"
-            self.page.screenshot(path=str(shot), full_page=True)
-            found = _violations(self.page)
-            # A page wider than the screen scrolls sideways: only wide tables may, inside
-            # their own scrolling box.
-            wide = self.page.evaluate("() => document.documentElement.scrollWidth")
-            if wide > width:
-                found.append({"rule": "page wider than the screen", "width": wide})
-            if found:
-                self.violations[f"{name} at {width} px ({self.page.url})"] = found
-        self.page.set_viewport_size({"width": 1366, "height": 768})
-
-    def sign_in(self, username: str, password: str) -> None:
-        self.goto("/accounts/login/")
-        self.look("sign-in")
-        self.page.get_by_label("Username").fill(username)
-        self.page.get_by_label("Password").fill(password)
-        self.page.locator("main form").get_by_role("button").click()
-        self.page.wait_for_load_state()
-        assert "/accounts/login/" not in self.page.url, f"{username} could not sign in"
-
-
-def _violations(page: Any) -> list[dict[str, Any]]:
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"rule": v["id"], "nodes": len(v["nodes"]), "help": v["help"], "first": v["nodes"][0]}
-        for v in result["violations"]
-    ]
-
-
 @pytest.fixture(scope="module")
 def shots(artefacts: Path) -> Path:
-    folder = artefacts / "web"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_folder(artefacts, "web")
 
 
 @pytest.fixture(scope="module")
@@ -103,19 +48,10 @@ def made() -> dict[str, str]:
 
 @pytest.fixture
 def journey(browser: Any, web_app: Any, axe: Path, shots: Path, request: Any) -> Any:
-    browser.clear_cookies()
-    page = browser.new_page()
-    # axe-core is put in every page as it loads: the app's content security policy forbids
-    # adding a script afterwards (an init script comes from the browser, not the page).
-    page.add_init_script(path=str(axe))
-    page.set_viewport_size({"width": 1366, "height": 768})
     # Screenshots are named by who is looking: lead, facilitator, public.
     who = request.node.name.removeprefix("test_").split("_")[0].replace("programme", "lead")
-    try:
-        yield Journey(page, web_app.url, shots, who)
-    finally:
-        page.close()
-        browser.clear_cookies()
+    with journey_page(browser, web_app.url, axe, shots, who) as journey:
+        yield journey
 
 
 def test_programme_lead_starts_a_project_from_the_top_finding(
