@@ -131,3 +131,20 @@ def test_borough_report_lists_its_worse_findings_not_yet_heard_about(client_as):
     assert report.unheard_findings([project], borough) == [local]
     page = client_as("viewer").get(reverse("insight:borough_report", args=[borough.pk]))
     assert reverse("evidence:finding", args=[local.pk]) in page.text
+
+
+@pytest.mark.django_db
+def test_a_released_quote_no_insight_rests_on_is_shown_under_also_said(client_as):
+    project, *_ = _world()
+    source = SourceFactory(event=EventFactory(project=project), text="Nobody told us the date.")
+    loose = CodingFactory(source=source, start=0, end=len(source.text))
+    release_actions.release_quote(
+        user=project.owner,
+        coding=loose,
+        quote=release_actions.draft(loose, confirmed=[], phrases=[]),
+    )
+    assert [q.coding_id for q in report.other_quotes([project])] == [loose.pk]
+    page = client_as("viewer").get(reverse("insight:report", args=[project.pk]))
+    assert "Also said" in page.text and "Nobody told us the date." in page.text
+    # The quote under its theme is not repeated under "Also said".
+    assert page.text.count(escape(SAID.replace("six", "[redacted]"))) == 1

@@ -45,6 +45,16 @@ def themes(projects: list[Project]) -> list[dict[str, Any]]:
     return out
 
 
+def other_quotes(projects: list[Project]) -> list[Any]:
+    """Released quotes of the projects that support no insight: said, not yet a theme."""
+    return list(
+        released()
+        .filter(project__in=projects, coding__insights__isnull=True)
+        .select_related("project")
+        .order_by("project_id", "released_at", "pk")
+    )
+
+
 #: Most of a borough's own findings listed as not yet heard about (the most people affected).
 BOROUGH_FINDINGS = 10
 
@@ -94,6 +104,7 @@ def _report_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     project = get_visible_or_404(request, Project.objects, Permission.VIEW_PROJECT, pk=pk)
     return _project_context(project) | {
         "themes": themes([project]),
+        "other_quotes": other_quotes([project]),
         "unheard": unheard_findings([project]),
         "blind_spots": blind_spots([project]),
     }
@@ -125,6 +136,7 @@ def _borough_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         "borough": borough,
         "projects": [_project_context(p) for p in projects],
         "themes": themes(projects),
+        "other_quotes": other_quotes(projects),
         "unheard": unheard_findings(projects, borough),
         "blind_spots": blind_spots(projects),
     }
