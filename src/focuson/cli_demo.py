@@ -38,6 +38,9 @@ def web_demo(results: Path, console: Console, *, serve: bool, host: str, port: i
     console.print(f"The demo's results are {imported}; example projects:", markup=False)
     for project in seed.projects:
         console.print(f"  {project.title}", markup=False)
+    if seed.study is not None:
+        # The third example: a Study step filled from the demo's planted change.
+        console.print(f"  {seed.study.project_title} (its Study step filled)", markup=False)
     console.print(
         "One account per role (the facilitator is a member of the first project only); the "
         f"passwords are kept in {seed.accounts_file}:",
